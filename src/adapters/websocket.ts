@@ -2,15 +2,18 @@ import { fromCallback } from 'xstate';
 import type { SocketCommand, SocketEvent, SocketInput } from '../../machines/connection.machine.ts';
 import type { Frame } from '../../machines/frames.ts';
 
+/** A handler slot checked bivariantly (method syntax), so the DOM's and `ws`'s event types both fit. */
+type Handler<E> = { handle(event: E): void }['handle'];
+
 /** The part of the WebSocket API the adapter uses: the browser's and the `ws` package's both fit. */
 export interface WebSocketLike {
   readonly readyState: number;
   readonly protocol: string;
   binaryType: string;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
-  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ data: unknown }> | null;
+  onerror: Handler<unknown> | null;
+  onclose: Handler<{ code: number; reason: string; wasClean: boolean }> | null;
   send(data: string | ArrayBufferView): void;
   close(code?: number, reason?: string): void;
   /** `ws` only: drop the TCP connection without a closing handshake. */
