@@ -1,4 +1,6 @@
 export { delayBounds, retryDelay } from '../machines/backoff.ts';
+export type { BargeInEmitted, BargeInEvent, BargeInInput } from '../machines/bargeIn.machine.ts';
+export { bargeInMachine } from '../machines/bargeIn.machine.ts';
 export type { CloseInfo, ClosePolicy, CloseVerdict } from '../machines/closePolicy.ts';
 export { defaultClosePolicy } from '../machines/closePolicy.ts';
 export type {
@@ -26,10 +28,26 @@ export {
   DEFAULT_QUEUE,
 } from '../machines/connection.options.ts';
 export type { Frame, FrameKind } from '../machines/frames.ts';
+export type { SessionContext, SessionInput } from '../machines/session.machine.ts';
+export { maxRecordingFor, sessionMachine } from '../machines/session.machine.ts';
+export type {
+  CaptureCommand,
+  CaptureEvent,
+  Clip,
+  PlaybackCommand,
+  PlaybackEvent,
+  SessionEmitted,
+  SessionEvent,
+  TimedServerEvent,
+  Turn,
+} from '../machines/session.types.ts';
 export { browserSignals } from './adapters/browserSignals.ts';
 export type { WebSocketConstructor, WebSocketLike } from './adapters/websocket.ts';
 export { webSocketAdapter } from './adapters/websocket.ts';
 export type { CreateConnectionOptions } from './connection.ts';
 export { createConnection, createConnectionMachine } from './connection.ts';
+export type { CaptureFormat, ClientIntent, Dialect, ServerEvent, Stage } from './dialects/types.ts';
 export type { VoxErrorDetails, VoxErrorSource } from './errors.ts';
 export { isVoxError, VoxError } from './errors.ts';
+export type { SessionOptions } from './session.ts';
+export { createSession, createSessionMachine } from './session.ts';
