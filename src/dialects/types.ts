@@ -32,7 +32,14 @@ export type ServerEvent =
    * Reply audio: `whole` for one complete file (seed 004's tts_complete), otherwise a streamed chunk.
    * `mimeType` is `audio/wav`, `audio/mpeg`, `audio/pcm` (16-bit little-endian mono at `sampleRate`), ...
    */
-  | { type: 'server.audio'; audio: Uint8Array; mimeType: string; sampleRate?: number; whole: boolean; replyId?: string }
+  | {
+      type: 'server.audio';
+      audio: Uint8Array;
+      mimeType: string;
+      sampleRate?: number;
+      whole: boolean;
+      replyId?: string;
+    }
   /** The reply is complete on the server's side. */
   | { type: 'server.done'; durationMs?: number; replyId?: string }
   | { type: 'server.error'; message: string; code?: string; replyId?: string }
