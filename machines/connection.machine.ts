@@ -218,13 +218,15 @@ export const connectionMachine = setup({
     }),
     fail: enqueueActions(({ context, event, enqueue }, params: { code: string }) => {
       const close = event.type === 'socket.close' ? event : null;
+      // A reason may quote the URL (an invalid URL's error does): never the token in full.
+      const reason = close ? redactToken(close.reason, context.token) : undefined;
       const details = {
         attempt: context.attempt,
         delayMs: context.retryDelayMs,
         closeCode: close?.code,
-        reason: close?.reason,
+        reason,
       };
-      const why = close ? ` (code ${close.code}${close.reason ? `: ${close.reason}` : ''})` : '';
+      const why = close ? ` (code ${close.code}${reason ? `: ${reason}` : ''})` : '';
       const cause = 'error' in event ? event.error : undefined;
       const error = new VoxError(
         'connection',
@@ -247,13 +249,13 @@ export const connectionMachine = setup({
     }),
     closeWith: assign((_, params: { reason: ClosedReason }) => ({ closedReason: params.reason })),
     resetAttempts: assign({ attempt: 0, authRetried: false }),
+    /** From here on the stopped socket's events are stale, even while a token is fetched. */
+    nextSocket: assign(({ context }) => ({ socketId: context.socketId + 1 })),
     openSocket: enqueueActions(({ context, enqueue }) => {
-      const socketId = context.socketId + 1;
-      enqueue.assign({ socketId });
       enqueue.spawnChild('socket', {
         id: 'socket',
         input: {
-          socketId,
+          socketId: context.socketId,
           url: withToken(context.settings.url, context.settings.tokenParam, context.token),
           protocols: context.settings.protocols,
         },
@@ -356,7 +358,8 @@ export const connectionMachine = setup({
     }),
     reportSocketError: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'socket.error') return;
-      const error = new VoxError('connection', 'socket.error', `WebSocket error: ${event.message}`);
+      const message = redactToken(event.message, context.token);
+      const error = new VoxError('connection', 'socket.error', `WebSocket error: ${message}`);
       notify(enqueue, context, { type: 'connection.error', error });
     }),
     /** The socket died with frames in flight: say so; the owner decides what to resend. */
@@ -405,7 +408,8 @@ export const connectionMachine = setup({
     disconnect: { target: '.closed', actions: { type: 'closeWith', params: { reason: 'manual' } } },
     reconnect: { target: '.connecting', reenter: true, actions: 'resetAttempts' },
     'socket.error': [{ guard: not('isCurrent') }, { actions: 'reportSocketError' }],
-    'socket.unsent': [{ guard: not('isCurrent') }, { actions: 'requeueUnsent' }],
+    // Frames a socket did not take were never written, whichever socket it was: requeue them.
+    'socket.unsent': { actions: 'requeueUnsent' },
   },
   states: {
     closed: {
@@ -413,7 +417,7 @@ export const connectionMachine = setup({
       on: { connect: 'connecting' },
     },
     connecting: {
-      entry: ['stopSocket', { type: 'announce', params: { status: 'connecting' } }],
+      entry: ['stopSocket', 'nextSocket', { type: 'announce', params: { status: 'connecting' } }],
       initial: 'choosing',
       states: {
         choosing: { always: [{ guard: 'needsToken', target: 'authorizing' }, { target: 'opening' }] },

@@ -1,6 +1,6 @@
 import { expect, test } from 'vitest';
 import { nextEvent, waitFor } from '../helpers/waitFor.ts';
-import { connection, serve } from './connectionHarness.ts';
+import { connection, serve } from './liveConnection.ts';
 
 test('frames sent while open arrive, binary as bytes, and server frames come out as connection.message', async () => {
   const server = await serve();
