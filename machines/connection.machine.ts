@@ -143,13 +143,14 @@ function notify(enqueue: Enqueue, context: ConnectionContext, event: ConnectionE
 function write(enqueue: Enqueue, context: ConnectionContext, items: Outgoing[]) {
   if (items.length === 0) return;
   let seq = context.writeSeq;
-  const numbered = items.map((i) => (i.kind === 'control' ? i : { ...i, seq: ++seq }));
+  const numbered = items.map((i) => ({ ...i, seq: ++seq }));
   enqueue.sendTo('socket', { type: 'write', items: numbered });
-  if (seq === context.writeSeq) return;
+  enqueue.assign({ writeSeq: seq });
   // Bounded like the queue: the oldest entries leave this record, never the socket.
-  const tracked = numbered.filter((i) => i.seq !== undefined);
+  const tracked = numbered.filter((i) => i.kind !== 'control');
+  if (tracked.length === 0) return;
   const unconfirmed = [...context.unconfirmed, ...tracked].slice(-context.settings.queue.maxMessages);
-  enqueue.assign({ writeSeq: seq, unconfirmed });
+  enqueue.assign({ unconfirmed });
 }
 
 const isCurrent = (context: ConnectionContext, event: ConnectionEvent) =>
@@ -319,9 +320,8 @@ export const connectionMachine = setup({
     requeueUnsent: assign(({ context, event }) => {
       if (event.type !== 'socket.unsent') return {};
       const unsent = new Set(event.items.map((i) => i.seq));
-      const items = event.items.map(({ seq: _, ...item }) => item);
       return {
-        outbox: requeue(context.outbox, items),
+        outbox: requeue(context.outbox, event.items),
         unconfirmed: context.unconfirmed.filter((w) => !unsent.has(w.seq)),
       };
     }),
@@ -405,8 +405,9 @@ export const connectionMachine = setup({
   on: {
     send: [{ guard: 'tooLarge', actions: 'refuseTooLarge' }, { actions: 'queue' }],
     limits: { actions: 'setLimits' },
-    disconnect: { target: '.closed', actions: { type: 'closeWith', params: { reason: 'manual' } } },
-    reconnect: { target: '.connecting', reenter: true, actions: 'resetAttempts' },
+    // Frames in flight on a socket left on purpose are reported now, not with a later socket.
+    disconnect: { target: '.closed', actions: ['reportLost', closeWith('manual')] },
+    reconnect: { target: '.connecting', reenter: true, actions: ['reportLost', 'resetAttempts'] },
     'socket.error': [{ guard: not('isCurrent') }, { actions: 'reportSocketError' }],
     // Frames a socket did not take were never written, whichever socket it was: requeue them.
     'socket.unsent': { actions: 'requeueUnsent' },
@@ -451,14 +452,15 @@ export const connectionMachine = setup({
           on: {
             offline: { target: 'awaitingPong', actions: 'sendPing' },
             visibility: [
-              { guard: not('becameVisible') },
-              ...failure('heartbeat.stale', ['abortSocket', 'reportLost'], 'silentTooLong'),
+              ...deadIfSilentWhileHidden(),
               { guard: 'pingDue', target: 'awaitingPong', actions: 'sendPing' },
             ],
           },
         },
         awaitingPong: {
           after: { heartbeatTimeout: failure('heartbeat.timeout', ['abortSocket', 'reportLost']) },
+          // The timeout timer may have been throttled too.
+          on: { visibility: deadIfSilentWhileHidden() },
         },
         /** The protocol has no ping: only the socket's own close event reveals a dead connection. */
         unmonitored: {},
@@ -505,6 +507,14 @@ function failure(code: string, actions: LeaveOpen[] = [], when?: 'silentTooLong'
       target: '#connection.reconnecting',
       actions: [...actions, 'scheduleRetry' as const, fail],
     },
+  ];
+}
+
+/** On becoming visible: a silence longer than interval + timeout, timers throttled or not, is death. */
+function deadIfSilentWhileHidden() {
+  return [
+    { guard: not('becameVisible') },
+    ...failure('heartbeat.stale', ['abortSocket', 'reportLost'], 'silentTooLong'),
   ];
 }
 

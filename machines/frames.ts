@@ -16,7 +16,7 @@ export interface Outgoing {
   bytes: number;
   /** Timestamp (ms) given by the sender; only realtime frames need it. */
   at: number | undefined;
-  /** Write number of a tracked (non-control) frame, set when it is written. */
+  /** Write number, set when the frame is written; kept if a socket gives the frame back, to requeue it in order. */
   seq?: number;
 }
 

@@ -43,9 +43,15 @@ export function push(
   return { outbox: { items: [...next.items, item], bytes: next.bytes + item.bytes }, dropped };
 }
 
-/** Puts frames back at the head, in their order (frames a dying socket did not take). */
+/**
+ * Puts frames a dying socket did not take back at the head, ahead of frames never written, in write
+ * order (their `seq`) with frames given back before: batches refused one by one keep their order.
+ */
 export function requeue(outbox: Outbox, items: Outgoing[]): Outbox {
-  return { items: [...items, ...outbox.items], bytes: outbox.bytes + sum(items) };
+  const written = outbox.items.findIndex((i) => i.seq === undefined);
+  const at = written < 0 ? outbox.items.length : written;
+  const head = [...outbox.items.slice(0, at), ...items].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  return { items: [...head, ...outbox.items.slice(at)], bytes: outbox.bytes + sum(items) };
 }
 
 /** Splits the queue by a predicate, keeping order on both sides. */
