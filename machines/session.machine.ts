@@ -1,5 +1,6 @@
 import {
   type ActorRefFrom,
+  type AnyActorRef,
   and,
   assign,
   enqueueActions,
@@ -43,10 +44,12 @@ export interface SessionInput {
    * reconnect it is resent once by itself if no event of its reply had arrived.
    */
   resend: 'unanswered' | 'manual';
+  /** Receives every emitted event too (the conversation that owns this session). */
+  owner?: AnyActorRef;
 }
 
-export interface SessionContext extends Omit<SessionInput, 'connection'> {
-  connection: ConnectionSettings;
+export interface SessionContext extends Omit<SessionInput, 'owner'> {
+  owner: AnyActorRef | undefined;
   link: ConnectionStatus;
   /** The dialect's handshake completed on the current socket. */
   initialised: boolean;
@@ -107,6 +110,18 @@ function newTurn(id: number): Turn {
   };
 }
 
+type Told = SessionEmitted | ConnectionEmitted;
+
+/** Every emitted event goes to `actor.on` listeners and to the owner, when there is one. */
+function tell(
+  enqueue: { emit(event: Told): void; sendTo(to: AnyActorRef, event: Told): void },
+  context: Pick<SessionContext, 'owner'>,
+  event: Told,
+) {
+  enqueue.emit(event);
+  if (context.owner) enqueue.sendTo(context.owner, event);
+}
+
 const warning = (code: string, message: string) => new VoxError('session', code, message);
 
 export const sessionMachine = setup({
@@ -165,15 +180,15 @@ export const sessionMachine = setup({
         ? { link: event.status, ...(event.status === 'open' ? {} : { initialised: false }) }
         : {},
     ),
-    relay: enqueueActions(({ event, enqueue }) => {
-      if (event.type.startsWith('connection.')) enqueue.emit(event as ConnectionEmitted);
+    relay: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type.startsWith('connection.')) tell(enqueue, context, event as ConnectionEmitted);
     }),
     /** Decodes a server frame; drops what belongs to an interrupted reply; raises the rest in order. */
     decode: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'connection.message') return;
       const decoded = context.dialect.decode(event.data);
       if (decoded instanceof VoxError) {
-        enqueue.emit({ type: 'session.error', error: decoded });
+        tell(enqueue, context, { type: 'session.error', error: decoded });
         return;
       }
       let draining = context.draining;
@@ -298,26 +313,33 @@ export const sessionMachine = setup({
       }
       return { turn: next };
     }),
-    warnEmptyTranscript: enqueueActions(({ event, enqueue }) => {
+    warnEmptyTranscript: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'server.transcript' && event.final && event.text.trim() === '') {
-        enqueue.emit({
+        tell(enqueue, context, {
           type: 'session.warning',
           error: warning('transcript.empty', 'The server heard no words in this turn; the reply continues'),
         });
       }
     }),
-    play: sendTo('playback', ({ event }) => {
+    play: sendTo('playback', ({ context, event }) => {
       const e = event as Extract<TimedServerEvent, { type: 'server.audio' }>;
       return {
         type: 'play',
+        reply: context.turn?.id ?? 0,
         audio: e.audio,
         mimeType: e.mimeType,
         sampleRate: e.sampleRate,
         whole: e.whole,
       } satisfies PlaybackCommand;
     }),
-    finishPlayback: sendTo('playback', { type: 'finish' } satisfies PlaybackCommand),
-    stopPlayback: sendTo('playback', { type: 'stop' } satisfies PlaybackCommand),
+    finishPlayback: sendTo(
+      'playback',
+      ({ context }) => ({ type: 'finish', reply: context.turn?.id ?? 0 }) satisfies PlaybackCommand,
+    ),
+    stopPlayback: sendTo(
+      'playback',
+      ({ context }) => ({ type: 'stop', reply: context.turn?.id ?? 0 }) satisfies PlaybackCommand,
+    ),
     sendInterrupt: enqueueActions(({ context, enqueue }) => {
       const replyId = context.turn?.replyId ?? undefined;
       for (const frame of context.dialect.encode({ type: 'interrupt', replyId })) {
@@ -353,7 +375,7 @@ export const sessionMachine = setup({
             context.resend === 'unanswered',
         });
         enqueue.cancel('watchdog');
-        enqueue.emit({ type: 'session.turn', turn: done });
+        tell(enqueue, context, { type: 'session.turn', turn: done });
       },
     ),
     fail: enqueueActions(({ context, event, enqueue }, params: { code: string }) => {
@@ -367,12 +389,12 @@ export const sessionMachine = setup({
         details: { turn: context.turn?.id ?? null, resendable: context.clip !== null },
       });
       enqueue.assign({ error });
-      enqueue.emit({ type: 'session.error', error });
+      tell(enqueue, context, { type: 'session.error', error });
     }),
-    reportCaptureError: enqueueActions(({ event, enqueue }) => {
+    reportCaptureError: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'capture.error') return;
       enqueue.assign({ error: event.error, turn: null, clip: null, level: 0 });
-      enqueue.emit({ type: 'session.error', error: event.error });
+      tell(enqueue, context, { type: 'session.error', error: event.error });
     }),
     refuseClip: enqueueActions(({ context, enqueue }) => {
       const error = new VoxError(
@@ -380,10 +402,10 @@ export const sessionMachine = setup({
         'audio.tooLarge',
         `The clip does not fit in one message of ${context.maxMessageBytes} bytes: record at most ${Math.floor(maxRecordingFor(context) / 1000)} s`,
       );
-      enqueue.emit({ type: 'session.error', error });
+      tell(enqueue, context, { type: 'session.error', error });
     }),
     warnRecordingLimit: enqueueActions(({ context, enqueue }) => {
-      enqueue.emit({
+      tell(enqueue, context, {
         type: 'session.warning',
         error: warning(
           'recording.limit',
@@ -391,11 +413,14 @@ export const sessionMachine = setup({
         ),
       });
     }),
-    warnUnexpected: enqueueActions(({ event, enqueue }) => {
-      enqueue.emit({
+    warnUnexpected: enqueueActions(({ context, event, enqueue }) => {
+      tell(enqueue, context, {
         type: 'session.warning',
         error: warning('event.unexpected', `Ignored ${event.type} that arrived with no reply in progress`),
       });
+    }),
+    speaking: enqueueActions(({ context, enqueue }, params: { speaking: boolean }) => {
+      tell(enqueue, context, { type: 'session.speaking', speaking: params.speaking });
     }),
     blocked: assign({ blocked: true }),
     unblocked: assign({ blocked: false }),
@@ -408,6 +433,7 @@ export const sessionMachine = setup({
   id: 'session',
   context: ({ input }) => ({
     ...input,
+    owner: input.owner,
     link: 'closed',
     initialised: false,
     maxMessageBytes: input.connection.maxMessageBytes,
@@ -449,8 +475,9 @@ export const sessionMachine = setup({
     'playback.blocked': { actions: 'blocked' },
     'playback.started': { actions: 'unblocked' },
     'playback.error': {
-      actions: enqueueActions(({ event, enqueue }) => {
-        if (event.type === 'playback.error') enqueue.emit({ type: 'session.error', error: event.error });
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        if (event.type === 'playback.error')
+          tell(enqueue, context, { type: 'session.error', error: event.error });
       }),
     },
     'audio.resume': { actions: 'resumePlayback' },
@@ -461,9 +488,9 @@ export const sessionMachine = setup({
     'server.done': { actions: 'warnUnexpected' },
     'server.transcript': { actions: 'warnUnexpected' },
     'server.error': {
-      actions: enqueueActions(({ event, enqueue }) => {
+      actions: enqueueActions(({ context, event, enqueue }) => {
         if (event.type !== 'server.error') return;
-        enqueue.emit({
+        tell(enqueue, context, {
           type: 'session.error',
           error: new VoxError('session', 'server.error', `The server reported an error: ${event.message}`),
         });
@@ -583,6 +610,8 @@ export const sessionMachine = setup({
       },
     },
     speaking: {
+      entry: { type: 'speaking', params: { speaking: true } },
+      exit: { type: 'speaking', params: { speaking: false } },
       initial: 'streaming',
       states: {
         /** Reply audio is playing and more may come. */

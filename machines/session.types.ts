@@ -50,11 +50,16 @@ export type PlaybackEvent =
   | { type: 'playback.blocked' }
   | { type: 'playback.error'; error: VoxError };
 
+/** `reply` is the turn id: increasing, so a stop can drop every sample of a reply, however late. */
 export type PlaybackCommand =
-  | { type: 'play'; audio: Uint8Array; mimeType: string; sampleRate?: number; whole: boolean }
+  | { type: 'play'; reply: number; audio: Uint8Array; mimeType: string; sampleRate?: number; whole: boolean }
   /** No more audio for this reply: report `playback.ended` once what is queued has played. */
-  | { type: 'finish' }
-  | { type: 'stop' }
+  | { type: 'finish'; reply: number }
+  /** Silence now and drop this reply's audio, queued or still to come. */
+  | { type: 'stop'; reply: number }
+  /** Lower the volume while the user may be barging in, and bring it back. */
+  | { type: 'duck' }
+  | { type: 'restore' }
   | { type: 'resume' };
 
 /** A server event as the session handles it: decoded by the dialect, stamped with its arrival. */
@@ -82,6 +87,8 @@ export type SessionEmitted =
   | { type: 'session.error'; error: VoxError }
   /** Something unexpected was ignored (an event out of order, a late frame): nothing broke. */
   | { type: 'session.warning'; error: VoxError }
-  | { type: 'session.turn'; turn: Turn };
+  | { type: 'session.turn'; turn: Turn }
+  /** The agent's reply started / stopped playing: barge-in is armed in between. */
+  | { type: 'session.speaking'; speaking: boolean };
 
 export type { Stage };
