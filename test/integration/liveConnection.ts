@@ -50,7 +50,7 @@ export function connection(url: string, options: Partial<CreateConnectionOptions
     events,
     /** Every status announced so far, in order. */
     statuses,
-    /** The statuses as one line, to match against a pattern such as /^connecting open (reconnecting connecting )+open$/. */
+    /** The statuses as one line, e.g. `closed connecting open reconnecting connecting open`. */
     history: () => statuses().join(' '),
     errors,
     /** Waits until `status` has been announced more than `count` times in all (e.g. open again). */
