@@ -121,8 +121,27 @@ export function dialectError(
 
 type Issue = v.BaseIssue<unknown>;
 
-function issueError(dialect: string, message: string, issue: Issue): VoxError {
-  const field = issue.path?.map((item) => String(item.key)).join('.') ?? '';
+const keys = (issue: Issue) => issue.path?.map((item) => String(item.key)) ?? [];
+
+/**
+ * A union's issue is replaced by the issue of the option that got furthest (a `{text}` object whose
+ * text is too long reports `data.text`, not "expected string | Object"). Sub-issue paths are relative.
+ */
+function innermost(issue: Issue): { issue: Issue; path: string[] } {
+  let path = keys(issue);
+  let current = issue;
+  while (current.type === 'union' && current.issues) {
+    const deeper = current.issues.reduce((a, b) => (keys(b).length > keys(a).length ? b : a));
+    if (keys(deeper).length === 0) break;
+    path = [...path, ...keys(deeper)];
+    current = deeper;
+  }
+  return { issue: current, path };
+}
+
+function issueError(dialect: string, message: string, outer: Issue): VoxError {
+  const { issue, path } = innermost(outer);
+  const field = path.join('.');
   const where = field ? `${message}.${field}` : message;
   const details = { message, field };
   if (issue.type === 'max_length') {
