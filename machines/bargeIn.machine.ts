@@ -87,8 +87,11 @@ export const bargeInMachine = setup({
   }),
   initial: 'idle',
   states: {
-    /** The agent is silent: speech is the user's turn, not an interruption. */
-    idle: { on: { 'agent.start': 'armed' } },
+    /**
+     * The agent is silent: speech is the user's turn, not an interruption. A stop button still
+     * reaches the session, which may be waiting for a reply to cancel.
+     */
+    idle: { on: { 'agent.start': 'armed', interrupt: { actions: ['stop', 'interrupted'] } } },
     armed: {
       on: {
         'speech.start': { target: 'ducked', actions: 'onset' },

@@ -27,6 +27,14 @@ export {
   DEFAULT_HEARTBEAT,
   DEFAULT_QUEUE,
 } from '../machines/connection.options.ts';
+export type {
+  ConversationCommand,
+  ConversationEmitted,
+  ConversationEvent,
+  ConversationInput,
+  VoiceEvent,
+} from '../machines/conversation.machine.ts';
+export { conversationMachine } from '../machines/conversation.machine.ts';
 export type { Frame, FrameKind } from '../machines/frames.ts';
 export type { SessionContext, SessionInput } from '../machines/session.machine.ts';
 export { maxRecordingFor, sessionMachine } from '../machines/session.machine.ts';
@@ -46,6 +54,8 @@ export type { WebSocketConstructor, WebSocketLike } from './adapters/websocket.t
 export { webSocketAdapter } from './adapters/websocket.ts';
 export type { CreateConnectionOptions } from './connection.ts';
 export { createConnection, createConnectionMachine } from './connection.ts';
+export type { ConversationOptions } from './conversation.ts';
+export { createConversationMachine, createVoiceConversation } from './conversation.ts';
 export type { CaptureFormat, ClientIntent, Dialect, ServerEvent, Stage } from './dialects/types.ts';
 export type { VoxErrorDetails, VoxErrorSource } from './errors.ts';
 export { isVoxError, VoxError } from './errors.ts';

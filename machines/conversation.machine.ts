@@ -1,0 +1,113 @@
+import { type ActorRefFrom, type EventObject, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { type BargeInEmitted, type BargeInEvent, bargeInMachine } from './bargeIn.machine.ts';
+import type { ConnectionEmitted } from './connection.machine.ts';
+import { type SessionInput, sessionMachine } from './session.machine.ts';
+import type { SessionEmitted, SessionEvent } from './session.types.ts';
+
+export interface ConversationInput {
+  session: Omit<SessionInput, 'owner'>;
+  bargeIn: { confirmMs: number };
+  /** Send `connect` as soon as the actor starts. */
+  autoConnect: boolean;
+}
+
+/** What an app sends the conversation. */
+export type ConversationCommand =
+  | { type: 'connect' }
+  | { type: 'disconnect' }
+  | { type: 'reconnect' }
+  | { type: 'record.start' }
+  | { type: 'record.stop' }
+  | { type: 'audio.send'; audio: Uint8Array; mimeType: string }
+  | { type: 'interrupt' }
+  | { type: 'turn.retry' }
+  | { type: 'audio.resume' };
+
+/** Everything the conversation emits for an app to log: its children's events, relayed. */
+export type ConversationEmitted = SessionEmitted | ConnectionEmitted | BargeInEmitted;
+
+/** The voice-activity adapter's events (src/adapters), with audio-clock timestamps. */
+export type VoiceEvent = Extract<BargeInEvent, { type: 'speech.start' | 'speech.end' }>;
+
+export type ConversationEvent = ConversationCommand | ConversationEmitted | VoiceEvent;
+
+/**
+ * The conversation: a coarse parent that owns three named actors, `session` (which owns
+ * `connection`), `bargeIn` and `voice`, routes the app's commands to them and relays what they
+ * report. Every decision lives in a child; the parent only wires them together.
+ */
+export const conversationMachine = setup({
+  types: {
+    context: {} as ConversationInput,
+    events: {} as ConversationEvent,
+    input: {} as ConversationInput,
+    emitted: {} as ConversationEmitted,
+  },
+  actors: {
+    session: sessionMachine,
+    bargeIn: bargeInMachine.provide({
+      actions: {
+        duck: sendTo(({ system }) => system.get('playback'), { type: 'duck' }),
+        restore: sendTo(({ system }) => system.get('playback'), { type: 'restore' }),
+        stop: sendTo(({ system }) => system.get('session'), { type: 'interrupt' }),
+      },
+    }),
+    /** Voice activity on the microphone (browser); none in Node. */
+    voice: fromCallback<EventObject>(() => {}),
+  },
+  actions: {
+    toSession: sendTo('session', ({ event }) => event as SessionEvent),
+    toBargeIn: sendTo('bargeIn', ({ event }) => event as BargeInEvent),
+    arm: sendTo('bargeIn', ({ event }) =>
+      event.type === 'session.speaking' && event.speaking ? { type: 'agent.start' } : { type: 'agent.stop' },
+    ),
+    relay: enqueueActions(({ event, enqueue }) => enqueue.emit(event as ConversationEmitted)),
+  },
+}).createMachine({
+  id: 'conversation',
+  context: ({ input }) => input,
+  invoke: [
+    {
+      id: 'session',
+      systemId: 'session',
+      src: 'session',
+      input: ({ context, self }) => ({ ...context.session, owner: self }),
+    },
+    {
+      id: 'bargeIn',
+      systemId: 'bargeIn',
+      src: 'bargeIn',
+      input: ({ context, self }) => ({ confirmMs: context.bargeIn.confirmMs, owner: self }),
+    },
+    { id: 'voice', systemId: 'voice', src: 'voice' },
+  ],
+  entry: enqueueActions(({ context, enqueue }) => {
+    if (context.autoConnect) enqueue.sendTo('session', { type: 'connect' });
+  }),
+  on: {
+    connect: { actions: 'toSession' },
+    disconnect: { actions: 'toSession' },
+    reconnect: { actions: 'toSession' },
+    'record.start': { actions: 'toSession' },
+    'record.stop': { actions: 'toSession' },
+    'audio.send': { actions: 'toSession' },
+    'turn.retry': { actions: 'toSession' },
+    'audio.resume': { actions: 'toSession' },
+    interrupt: { actions: 'toBargeIn' },
+    'speech.start': { actions: 'toBargeIn' },
+    'speech.end': { actions: 'toBargeIn' },
+    'session.speaking': { actions: ['arm', 'relay'] },
+    'session.turn': { actions: 'relay' },
+    'session.error': { actions: 'relay' },
+    'session.warning': { actions: 'relay' },
+    'connection.status': { actions: 'relay' },
+    'connection.error': { actions: 'relay' },
+    'connection.rtt': { actions: 'relay' },
+    'connection.lost': { actions: 'relay' },
+    'bargeIn.ducked': { actions: 'relay' },
+    'bargeIn.restored': { actions: 'relay' },
+    'bargeIn.interrupted': { actions: 'relay' },
+  },
+});
+
+export type ConversationActor = ActorRefFrom<typeof conversationMachine>;
