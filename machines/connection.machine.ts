@@ -51,6 +51,8 @@ export type ConnectionEvent =
   | { type: 'handshake.done' }
   /** A limit the server announced (seed 001's `max_message_size`). */
   | { type: 'limits'; maxMessageBytes: number }
+  /** Drop every queued frame: the owner's exchange died with the socket and must not be sent later. */
+  | { type: 'discard' }
   | { type: 'online' }
   | { type: 'offline' }
   | { type: 'visibility'; visible: boolean; at: number }
@@ -405,6 +407,7 @@ export const connectionMachine = setup({
   on: {
     send: [{ guard: 'tooLarge', actions: 'refuseTooLarge' }, { actions: 'queue' }],
     limits: { actions: 'setLimits' },
+    discard: { actions: assign({ outbox: emptyOutbox }) },
     // Frames in flight on a socket left on purpose are reported now, not with a later socket.
     disconnect: { target: '.closed', actions: ['reportLost', closeWith('manual')] },
     reconnect: { target: '.connecting', reenter: true, actions: ['reportLost', 'resetAttempts'] },

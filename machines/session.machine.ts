@@ -175,6 +175,8 @@ export const sessionMachine = setup({
   },
   actions: {
     forward: sendTo('connection', ({ event }) => event),
+    /** A turn fails with its link: frames still queued for it must not reach the next connection. */
+    discardQueued: sendTo('connection', { type: 'discard' }),
     trackLink: assign(({ event }) =>
       event.type === 'connection.status'
         ? { link: event.status, ...(event.status === 'open' ? {} : { initialised: false }) }
@@ -372,6 +374,8 @@ export const sessionMachine = setup({
             failedClip !== null &&
             params.failed === 'connection.lost' &&
             turn.at.firstEvent === null &&
+            // Once: a resent turn lost again waits for `turn.retry`.
+            !turn.resent &&
             context.resend === 'unanswered',
         });
         enqueue.cancel('watchdog');
@@ -466,7 +470,7 @@ export const sessionMachine = setup({
     reconnect: { actions: 'forward' },
     'connection.status': [
       { guard: 'statusOpen', actions: ['trackLink', 'relay', raise({ type: 'link.up' })] },
-      { actions: ['trackLink', 'relay', raise({ type: 'link.down' })] },
+      { actions: ['trackLink', 'relay', 'discardQueued', raise({ type: 'link.down' })] },
     ],
     'connection.message': { actions: 'decode' },
     'connection.error': { actions: 'relay' },
