@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import type { Frame } from '../../machines/frames.ts';
 import { VoxError } from '../errors.ts';
-import type { ServerEvent } from './types.ts';
+import type { Dialect, ServerEvent } from './types.ts';
 
 /** What a dialect refuses with `dialect.too_large`. */
 export const LIMITS = {
@@ -204,6 +204,20 @@ export function readJsonObject(dialect: string, frame: Frame): Record<string, un
   return value as Record<string, unknown>;
 }
 
+const SOME_AUDIO = new Uint8Array(2);
+
+/**
+ * For servers: a client frame (JSON text or binary audio) checked against the dialect's client schema,
+ * with the same errors a client gets for a bad server frame.
+ */
+export function readClientFrame(dialect: Pick<Dialect, 'name' | 'schemas'>, frame: Frame): unknown {
+  // A protocol takes binary frames if its client schema accepts some audio.
+  const binaryAllowed = typeof frame !== 'string' && v.is(dialect.schemas.client, SOME_AUDIO);
+  const value = typeof frame === 'string' || !binaryAllowed ? readJsonObject(dialect.name, frame) : frame;
+  if (value instanceof VoxError) return value;
+  return validate(dialect.name, 'client frame', dialect.schemas.client, value);
+}
+
 /** One server message: its wire schema (tagged by a literal) and its translation into events. */
 export interface Handler {
   schema: v.ObjectSchema<v.ObjectEntries, undefined>;
@@ -262,7 +276,7 @@ export function jsonDecoder(
 
 /** A cheap test for a small JSON control frame such as a pong; other frames are not parsed. */
 export function isJsonTagged(frame: Frame, key: string, value: string): boolean {
-  if (typeof frame !== 'string' || frame.length > 256 || !frame.includes(value)) return false;
+  if (typeof frame !== 'string' || frame.length > 1024 || !frame.includes(value)) return false;
   try {
     const parsed: unknown = JSON.parse(frame);
     return (

@@ -168,13 +168,13 @@ const decode = jsonDecoder(
       return [withReply({ type: 'server.error', message: body.message, ...code }, m.reply_id)];
     }),
     on(audioChunk, (m) => {
-      const wire = {
+      const audio = {
         base64: m.data,
         format: CODECS[m.format.codec],
         sampleRate: m.format.sample_rate,
         field: 'data',
       };
-      return audioEvent(NAME, 'audio_chunk', wire, false, m.reply_id);
+      return audioEvent(NAME, 'audio_chunk', audio, false, m.reply_id);
     }),
     on(replyToken, (m) => [withReply({ type: 'server.token', text: transcriptOf(m.data).text }, m.reply_id)]),
     on(replyText, (m) => [withReply({ type: 'server.reply', text: transcriptOf(m.data).text }, m.reply_id)]),

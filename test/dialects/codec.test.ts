@@ -6,10 +6,15 @@ import {
   bytesToBase64,
   cut,
   isJsonTagged,
+  jsonDecoder,
   LIMITS,
+  on,
+  readClientFrame,
   readJsonObject,
   validate,
 } from '../../src/dialects/codec.ts';
+import { status } from '../../src/dialects/status.ts';
+import { tutor } from '../../src/dialects/tutor.ts';
 import { VoxError } from '../../src/errors.ts';
 import { b64 } from './support.ts';
 
@@ -124,7 +129,7 @@ describe('frames', () => {
     expect(isJsonTagged('{"t":"pong"}', 't', 'pong')).toBe(true);
     expect(isJsonTagged('{"t":"pong"', 't', 'pong')).toBe(false);
     expect(isJsonTagged('{"u":"pong"}', 't', 'pong')).toBe(false);
-    expect(isJsonTagged(`{"t":"pong","pad":"${' '.repeat(300)}"}`, 't', 'pong')).toBe(false);
+    expect(isJsonTagged(`{"t":"pong","pad":"${' '.repeat(1100)}"}`, 't', 'pong')).toBe(false);
     expect(isJsonTagged('null', 't', 'null')).toBe(false);
   });
 
@@ -138,5 +143,40 @@ describe('frames', () => {
     ]);
     expect(parts[0]?.buffer).toBe(bytes.buffer);
     expect(cut(new Uint8Array(0))).toEqual([]);
+  });
+
+  test('jsonDecoder never throws: a failing handler comes back as dialect.internal', () => {
+    const decode = jsonDecoder('d', 't', [
+      on(v.object({ t: v.literal('boom') }), () => {
+        throw new TypeError('bug');
+      }),
+    ]);
+    const error = decode('{"t":"boom"}') as VoxError;
+    expect([error.code, error.message]).toEqual(['dialect.internal', 'd: decoding failed: TypeError: bug']);
+  });
+});
+
+describe('readClientFrame (for servers)', () => {
+  test('gives the client message, or the error a client would get', () => {
+    expect(readClientFrame(tutor, '{"action":"ping"}')).toEqual({ action: 'ping' });
+    const audio = Uint8Array.of(1, 2);
+    expect(readClientFrame(status, audio)).toBe(audio);
+    const cases: [Parameters<typeof readClientFrame>[0], string | Uint8Array, string, string][] = [
+      [tutor, '{"action":"audio"}', 'dialect.invalid', 'tutor: client frame.data is missing'],
+      [tutor, '{"action":"speak"}', 'dialect.invalid', 'tutor: client frame.action: expected ('],
+      [tutor, 'hello', 'dialect.json', 'tutor: a frame that is not JSON'],
+      [tutor, audio, 'dialect.frame', 'tutor: a binary frame (2 bytes) where a JSON text frame was expected'],
+      [
+        status,
+        new Uint8Array(0),
+        'dialect.invalid',
+        'status: client frame: an audio frame must not be empty',
+      ],
+    ];
+    for (const [dialect, frame, code, message] of cases) {
+      const error = readClientFrame(dialect, frame) as VoxError;
+      expect(error.code).toBe(code);
+      expect(error.message.startsWith(message), error.message).toBe(true);
+    }
   });
 });

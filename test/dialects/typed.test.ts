@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import { describe, expect, test } from 'vitest';
+import { LIMITS } from '../../src/dialects/codec.ts';
 import { clientMessage, serverMessage, typed } from '../../src/dialects/typed.ts';
 import type { ServerEvent } from '../../src/dialects/types.ts';
 import { b64, events, expectClientRoundTrip, expectError, fuzz, mp3, wav } from './support.ts';
