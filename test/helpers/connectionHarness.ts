@@ -34,11 +34,12 @@ export const TEST_RECONNECT = {
 export interface HarnessOptions extends Partial<ConnectionOptions> {
   /** Actors other than the socket to provide (e.g. `token`). */
   actors?: Record<string, AnyActorLogic>;
-  clock?: ActorOptions<AnyActorLogic>['clock'];
+  /** Passed on to `createActor`: a clock the test drives, an inspector. */
+  actorOptions?: Pick<ActorOptions<AnyActorLogic>, 'clock' | 'inspect'>;
 }
 
 /** Test settings: the test timings above, overridden field by field. */
-export function testSettings({ actors: _, clock: __, ...options }: HarnessOptions = {}) {
+export function testSettings({ actors: _, actorOptions: __, ...options }: HarnessOptions = {}) {
   const { heartbeat, reconnect, ...rest } = options;
   return connectionSettings({
     url: 'ws://voice.test/ws',
@@ -53,7 +54,7 @@ export function harness(options: HarnessOptions = {}) {
   const net = fakeSockets();
   const settings = testSettings(options);
   const machine = connectionMachine.provide({ actors: { socket: net.logic, ...options.actors } });
-  const actor = createActor(machine, { input: { settings }, ...(options.clock && { clock: options.clock }) });
+  const actor = createActor(machine, { input: { settings }, ...options.actorOptions });
   const emitted: ConnectionEmitted[] = [];
   actor.on('*', (event) => emitted.push(event));
   actor.start();
