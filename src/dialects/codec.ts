@@ -394,8 +394,19 @@ export function audioEvent(
   const audio = audioBytes(dialect, message, field, wire.base64, wire.format);
   if (!(audio instanceof Uint8Array)) return audio;
   const mimeType = AUDIO_MIME[wire.format];
-  const rate = wire.sampleRate == null ? {} : { sampleRate: wire.sampleRate };
-  return [withReply({ type: 'server.audio', audio, mimeType, ...rate, whole }, replyId)];
+  const event = {
+    type: 'server.audio',
+    audio,
+    mimeType,
+    ...given('sampleRate', wire.sampleRate),
+    whole,
+  } as const;
+  return [withReply(event, replyId)];
+}
+
+/** `{[key]: value}` when the server sent a value (not null or undefined), else nothing to spread. */
+export function given<K extends string, V>(key: K, value: V | null | undefined): { [P in K]?: V } {
+  return (value == null ? {} : { [key]: value }) as { [P in K]?: V };
 }
 
 /** Adds `replyId` only where the server sent one. */

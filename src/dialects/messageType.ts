@@ -26,6 +26,7 @@ import {
   audioEvent,
   bytesToBase64,
   cut,
+  given,
   id,
   isJsonTagged,
   jsonDecoder,
@@ -147,16 +148,10 @@ const decode = jsonDecoder(NAME, 'message_type', [
     ),
   ),
   on(responseDone, (m) => [
-    withReply(
-      { type: 'server.done', ...(m.duration_ms == null ? {} : { durationMs: m.duration_ms }) },
-      m.response_id,
-    ),
+    withReply({ type: 'server.done', ...given('durationMs', m.duration_ms) }, m.response_id),
   ]),
   on(error, (m) => [
-    withReply(
-      { type: 'server.error', message: m.message, ...(m.code == null ? {} : { code: m.code }) },
-      m.response_id,
-    ),
+    withReply({ type: 'server.error', message: m.message, ...given('code', m.code) }, m.response_id),
   ]),
 ]);
 

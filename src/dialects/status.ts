@@ -21,7 +21,18 @@
  */
 import * as v from 'valibot';
 import type { Frame } from '../../machines/frames.ts';
-import { audioEvent, cut, id, jsonDecoder, on, optionalId, sampleRate, text, withReply } from './codec.ts';
+import {
+  audioEvent,
+  cut,
+  given,
+  id,
+  jsonDecoder,
+  on,
+  optionalId,
+  sampleRate,
+  text,
+  withReply,
+} from './codec.ts';
 import type { ClientIntent, Dialect } from './types.ts';
 
 const NAME = 'status';
@@ -117,12 +128,7 @@ const decode = jsonDecoder(NAME, 'status', [
       m.reply_id,
     ),
   ),
-  on(done, (m) => [
-    withReply(
-      { type: 'server.done', ...(m.duration_ms == null ? {} : { durationMs: m.duration_ms }) },
-      m.reply_id,
-    ),
-  ]),
+  on(done, (m) => [withReply({ type: 'server.done', ...given('durationMs', m.duration_ms) }, m.reply_id)]),
 ]);
 
 export const status: Dialect = {

@@ -31,6 +31,7 @@ import {
   audioEvent,
   checkAudio,
   cut,
+  given,
   id,
   isJsonTagged,
   jsonDecoder,
@@ -164,8 +165,9 @@ const decode = jsonDecoder(
     on(sttResult, (m) => [withReply({ type: 'server.transcript', ...transcriptOf(m.data) }, m.reply_id)]),
     on(error, (m) => {
       const body = typeof m.data === 'string' ? { message: m.data } : m.data;
-      const code = body.code == null ? {} : { code: body.code };
-      return [withReply({ type: 'server.error', message: body.message, ...code }, m.reply_id)];
+      return [
+        withReply({ type: 'server.error', message: body.message, ...given('code', body.code) }, m.reply_id),
+      ];
     }),
     on(audioChunk, (m) => {
       const audio = {
@@ -178,12 +180,9 @@ const decode = jsonDecoder(
     }),
     on(replyToken, (m) => [withReply({ type: 'server.token', text: transcriptOf(m.data).text }, m.reply_id)]),
     on(replyText, (m) => [withReply({ type: 'server.reply', text: transcriptOf(m.data).text }, m.reply_id)]),
-    on(replyDone, (m) => {
-      const duration = m.data?.duration_ms;
-      return [
-        withReply({ type: 'server.done', ...(duration == null ? {} : { durationMs: duration }) }, m.reply_id),
-      ];
-    }),
+    on(replyDone, (m) => [
+      withReply({ type: 'server.done', ...given('durationMs', m.data?.duration_ms) }, m.reply_id),
+    ]),
   ],
   binary,
 );
