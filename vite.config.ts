@@ -1,4 +1,45 @@
+import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+
+// Debian's Chromium; no browser download works on these machines (never `playwright install`).
+const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--autoplay-policy=no-user-gesture-required',
+];
+const chromium = (flags: string[]) =>
+  playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: [...chromiumFlags, ...flags] } });
+
+// Written by the browser project's global setup (test/fixtures/generate.ts) before Chromium starts.
+const fakeMicrophone = fileURLToPath(new URL('test/output/fixtures/turn.wav', import.meta.url));
+const grantedMicrophone = [
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  `--use-file-for-fake-audio-capture=${fakeMicrophone}`,
+];
+const permissionTests = 'test/browser/permissions';
+
+const browserProject = (name: string, include: string[], flags: string[], exclude: string[] = []) => ({
+  test: {
+    name,
+    include,
+    exclude,
+    globalSetup: ['test/browser/globalSetup.ts'],
+    testTimeout: 30_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      screenshotFailures: false,
+      provider: chromium(flags),
+      instances: [{ browser: 'chromium' as const }],
+    },
+  },
+});
 
 export default defineConfig({
   test: {
@@ -12,6 +53,18 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
+      browserProject('browser', ['test/browser/**/*.test.ts'], grantedMicrophone, [`${permissionTests}/**`]),
+      // Separate launches: the permission prompt and the fake devices are launch flags.
+      browserProject(
+        'browser-denied',
+        [`${permissionTests}/denied.test.ts`],
+        ['--use-fake-device-for-media-stream'],
+      ),
+      browserProject(
+        'browser-no-device',
+        [`${permissionTests}/noDevice.test.ts`],
+        ['--use-fake-ui-for-media-stream'],
+      ),
     ],
   },
 });

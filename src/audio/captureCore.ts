@@ -27,7 +27,11 @@ export interface CaptureCore {
  * Self-contained (its source runs inside the AudioWorkletGlobalScope, see worklet.ts); the resampler is
  * passed in for the same reason.
  */
-export function createCaptureCore(options: CaptureCoreOptions, resampler: Resampler, sink: CaptureSink): CaptureCore {
+export function createCaptureCore(
+  options: CaptureCoreOptions,
+  resampler: Resampler,
+  sink: CaptureSink,
+): CaptureCore {
   const { frameSamples, levelSamples } = options;
   let frame = new Float32Array(frameSamples);
   let filled = 0;

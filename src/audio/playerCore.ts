@@ -70,7 +70,8 @@ export function createPlayerCore(options: PlayerCoreOptions, sink: PlayerSink): 
         faded += n;
       }
       // Raised-cosine fade from the current level to zero over the ramp: no step, no click.
-      for (let i = 0; i < faded; i++) out[i] = (out[i] as number) * 0.5 * (1 + Math.cos((Math.PI * (i + 1)) / ramp));
+      for (let i = 0; i < faded; i++)
+        out[i] = (out[i] as number) * 0.5 * (1 + Math.cos((Math.PI * (i + 1)) / ramp));
     }
     sink.stopped(current >= 0 ? current : (queue[0]?.reply ?? -1), frame + faded, played);
     out.fill(0, faded);

@@ -72,7 +72,8 @@ export function createResampler(inRate: number, outRate: number, zeroCrossings =
       const offset = first - bufferStart;
       const end = Math.min(taps, length - offset); // past the stream's end (flush): silence
       let sum = 0;
-      for (let k = Math.max(0, -first); k < end; k++) sum += (weights[k] as number) * (buffer[offset + k] as number);
+      for (let k = Math.max(0, -first); k < end; k++)
+        sum += (weights[k] as number) * (buffer[offset + k] as number);
       out.push(sum);
       produced++;
     }

@@ -98,7 +98,8 @@ function installProcessors(
       const mono = this.mono;
       mono.fill(0);
       for (const channel of channels) {
-        for (let i = 0; i < mono.length; i++) mono[i] = (mono[i] as number) + (channel[i] ?? 0) / channels.length;
+        for (let i = 0; i < mono.length; i++)
+          mono[i] = (mono[i] as number) + (channel[i] ?? 0) / channels.length;
       }
       this.core.push(mono);
       return true;
@@ -157,7 +158,9 @@ const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
 export function loadWorklet(context: BaseAudioContext, url?: string): Promise<void> {
   let pending = loaded.get(context);
   if (!pending) {
-    const blobUrl = url ? undefined : URL.createObjectURL(new Blob([workletSource], { type: 'text/javascript' }));
+    const blobUrl = url
+      ? undefined
+      : URL.createObjectURL(new Blob([workletSource], { type: 'text/javascript' }));
     pending = context.audioWorklet.addModule(url ?? (blobUrl as string)).finally(() => {
       if (blobUrl) URL.revokeObjectURL(blobUrl);
     });

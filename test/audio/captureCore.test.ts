@@ -2,7 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { createCaptureCore } from '../../src/audio/captureCore.ts';
 import { createResampler } from '../../src/audio/resample.ts';
 
-const run = (input: Float32Array, inRate: number, outRate: number, frameSamples: number, levelSamples = 0) => {
+const run = (
+  input: Float32Array,
+  inRate: number,
+  outRate: number,
+  frameSamples: number,
+  levelSamples = 0,
+) => {
   const frames: { pcm: Int16Array; index: number }[] = [];
   const levels: { rms: number; peak: number; end: number }[] = [];
   const core = createCaptureCore({ frameSamples, levelSamples }, createResampler(inRate, outRate), {

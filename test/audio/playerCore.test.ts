@@ -27,30 +27,35 @@ function player(options: Partial<PlayerCoreOptions> = {}) {
 }
 
 /** Distinct non-zero values, so any dropped, repeated or overlapping sample shows. */
-const ramp = (from: number, length: number) => Float32Array.from({ length }, (_, i) => (from + i + 1) / 100000);
+const ramp = (from: number, length: number) =>
+  Float32Array.from({ length }, (_, i) => (from + i + 1) / 100000);
 
 describe('createPlayerCore', () => {
   test('plays chunks of any size back to back: no gap, no overlap, exact timestamps', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 20 }), fc.integer({ min: 0, max: 3 }), (sizes, idle) => {
-        const { core, events, output, render } = player();
-        render(idle);
-        let total = 0;
-        for (const size of sizes) {
-          core.push(0, ramp(total, size));
-          total += size;
-        }
-        core.end(0);
-        render(Math.ceil(total / QUANTUM) + 2);
-        const start = idle * QUANTUM;
-        expect(output.slice(start, start + total)).toEqual(Array.from(ramp(0, total)));
-        expect(output.slice(0, start).every((s) => s === 0)).toBe(true);
-        expect(output.slice(start + total).every((s) => s === 0)).toBe(true);
-        expect(events).toEqual([
-          ['started', 0, start],
-          ['ended', 0, start + total, total],
-        ]);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 400 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 0, max: 3 }),
+        (sizes, idle) => {
+          const { core, events, output, render } = player();
+          render(idle);
+          let total = 0;
+          for (const size of sizes) {
+            core.push(0, ramp(total, size));
+            total += size;
+          }
+          core.end(0);
+          render(Math.ceil(total / QUANTUM) + 2);
+          const start = idle * QUANTUM;
+          expect(output.slice(start, start + total)).toEqual(Array.from(ramp(0, total)));
+          expect(output.slice(0, start).every((s) => s === 0)).toBe(true);
+          expect(output.slice(start + total).every((s) => s === 0)).toBe(true);
+          expect(events).toEqual([
+            ['started', 0, start],
+            ['ended', 0, start + total, total],
+          ]);
+        },
+      ),
     );
   });
 

@@ -26,22 +26,32 @@ const errorDb = (actual: Float32Array, expected: Float32Array, edge: number) => 
 
 describe('createResampler', () => {
   test('a stream fed in blocks of any size converts exactly as if fed whole', () => {
-    const rates = fc.constantFrom([48000, 16000], [44100, 16000], [16000, 48000], [22050, 44100], [24000, 44100]);
+    const rates = fc.constantFrom(
+      [48000, 16000],
+      [44100, 16000],
+      [16000, 48000],
+      [22050, 44100],
+      [24000, 44100],
+    );
     fc.assert(
-      fc.property(rates, fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 12 }), ([inRate, outRate], sizes) => {
-        const total = sizes.reduce((a, b) => a + b, 0);
-        const input = sine(440, inRate as number, total, 0.3);
-        const resampler = createResampler(inRate as number, outRate as number);
-        const parts: number[] = [];
-        let offset = 0;
-        for (const size of sizes) {
-          parts.push(...resampler.process(input.subarray(offset, offset + size)));
-          offset += size;
-        }
-        parts.push(...resampler.flush());
-        expect(parts).toEqual(Array.from(whole(input, inRate as number, outRate as number)));
-        expect(parts.length).toBe(Math.ceil((total * (outRate as number)) / (inRate as number)));
-      }),
+      fc.property(
+        rates,
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 12 }),
+        ([inRate, outRate], sizes) => {
+          const total = sizes.reduce((a, b) => a + b, 0);
+          const input = sine(440, inRate as number, total, 0.3);
+          const resampler = createResampler(inRate as number, outRate as number);
+          const parts: number[] = [];
+          let offset = 0;
+          for (const size of sizes) {
+            parts.push(...resampler.process(input.subarray(offset, offset + size)));
+            offset += size;
+          }
+          parts.push(...resampler.flush());
+          expect(parts).toEqual(Array.from(whole(input, inRate as number, outRate as number)));
+          expect(parts.length).toBe(Math.ceil((total * (outRate as number)) / (inRate as number)));
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { isVoxError } from '../../src/errors.ts';
 import { encodeWav, parseWav, type WavAudio } from '../../src/audio/wav.ts';
+import { isVoxError } from '../../src/errors.ts';
 
 const parsed = (bytes: Uint8Array): WavAudio => {
   const result = parseWav(bytes);
@@ -10,7 +10,11 @@ const parsed = (bytes: Uint8Array): WavAudio => {
 
 describe('encodeWav', () => {
   test('writes a canonical 44-byte header with the rate, channels and data length', () => {
-    const bytes = encodeWav({ sampleRate: 16000, channels: 1, samples: new Int16Array([0, 1, -1, 32767, -32768]) });
+    const bytes = encodeWav({
+      sampleRate: 16000,
+      channels: 1,
+      samples: new Int16Array([0, 1, -1, 32767, -32768]),
+    });
     const view = new DataView(bytes.buffer);
     const text = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
     expect([text(0), text(8), text(12), text(36)]).toEqual(['RIFF', 'WAVE', 'fmt ', 'data']);
@@ -28,7 +32,9 @@ describe('encodeWav', () => {
   });
 
   test('round-trips through parseWav, stereo de-interleaved', () => {
-    const wav = parsed(encodeWav({ sampleRate: 24000, channels: 2, samples: new Int16Array([16384, -16384, 0, 8192]) }));
+    const wav = parsed(
+      encodeWav({ sampleRate: 24000, channels: 2, samples: new Int16Array([16384, -16384, 0, 8192]) }),
+    );
     expect(wav.sampleRate).toBe(24000);
     expect(wav.bitsPerSample).toBe(16);
     expect(wav.channels.map((c) => Array.from(c))).toEqual([
@@ -63,12 +69,18 @@ describe('parseWav', () => {
 
   test.each([
     ['not RIFF', new TextEncoder().encode('ID3\u0004 some mp3 bytes')],
-    ['8-bit', (() => {
-      const bytes = encodeWav({ sampleRate: 8000, channels: 1, samples: new Int16Array(4) });
-      new DataView(bytes.buffer).setUint16(34, 8, true);
-      return bytes;
-    })()],
-    ['no data chunk', encodeWav({ sampleRate: 8000, channels: 1, samples: new Int16Array(0) }).subarray(0, 36)],
+    [
+      '8-bit',
+      (() => {
+        const bytes = encodeWav({ sampleRate: 8000, channels: 1, samples: new Int16Array(4) });
+        new DataView(bytes.buffer).setUint16(34, 8, true);
+        return bytes;
+      })(),
+    ],
+    [
+      'no data chunk',
+      encodeWav({ sampleRate: 8000, channels: 1, samples: new Int16Array(0) }).subarray(0, 36),
+    ],
   ])('returns a typed error for %s', (_name, bytes) => {
     const result = parseWav(bytes);
     expect(isVoxError(result) && result.code).toBe('wav.invalid');

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { CAPTURE_PROCESSOR, type CaptureMessage, PLAYER_PROCESSOR, type PlayerMessage } from '../../src/audio/worklet.ts';
+import {
+  CAPTURE_PROCESSOR,
+  type CaptureMessage,
+  PLAYER_PROCESSOR,
+  type PlayerMessage,
+} from '../../src/audio/worklet.ts';
 import { loadWorkletScope } from '../helpers/workletScope.ts';
 
 const QUANTUM = 128;

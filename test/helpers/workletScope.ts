@@ -31,7 +31,8 @@ export function loadWorkletScope(sampleRate: number) {
     AudioWorkletProcessor: class {
       readonly port = new FakePort();
     },
-    registerProcessor: (name: string, ctor: new (options: unknown) => Processor) => processors.set(name, ctor),
+    registerProcessor: (name: string, ctor: new (options: unknown) => Processor) =>
+      processors.set(name, ctor),
   };
   runInNewContext(`globalThis.AudioWorkletProcessor = AudioWorkletProcessor;\n${workletSource}`, scope);
   const create = (name: string, processorOptions: object) => {
