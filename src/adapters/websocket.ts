@@ -30,8 +30,6 @@ function toFrame(data: unknown): Frame {
   if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  // `ws` may hand over a list of Buffers for a fragmented message.
-  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
   return String(data);
 }
 
