@@ -154,3 +154,67 @@ export function splitBytes(whole: Uint8Array, min: number, max: number, seed = 7
   }
   return pieces;
 }
+
+/**
+ * The best match of `reference` inside `signal` (normalized cross-correlation, 1 = identical shape):
+ * a coarse search on every 4th sample, then a fine one around the best coarse lag.
+ */
+export function bestLag(signal: Float32Array, reference: Float32Array, maxLag: number) {
+  const score = (lag: number, step: number) => {
+    let dot = 0;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < reference.length && i + lag < signal.length; i += step) {
+      const s = signal[i + lag] as number;
+      const r = reference[i] as number;
+      dot += s * r;
+      a += s * s;
+      b += r * r;
+    }
+    return a && b ? dot / Math.sqrt(a * b) : 0;
+  };
+  let best = { lag: 0, correlation: -1 };
+  for (let lag = 0; lag <= maxLag; lag += 4) {
+    const correlation = score(lag, 4);
+    if (correlation > best.correlation) best = { lag, correlation };
+  }
+  const coarse = best.lag;
+  best = { lag: 0, correlation: -1 };
+  for (let lag = Math.max(0, coarse - 4); lag <= coarse + 4; lag++) {
+    const correlation = score(lag, 1);
+    if (correlation > best.correlation) best = { lag, correlation };
+  }
+  return best;
+}
+
+/** Records the streams getUserMedia hands out and the constraints it was asked for. */
+export function spyMediaDevices() {
+  const real = navigator.mediaDevices;
+  const streams: MediaStream[] = [];
+  const requests: MediaStreamConstraints[] = [];
+  const devices = {
+    getUserMedia: async (constraints: MediaStreamConstraints) => {
+      requests.push(constraints);
+      const stream = await real.getUserMedia(constraints);
+      streams.push(stream);
+      return stream;
+    },
+    enumerateDevices: () => real.enumerateDevices(),
+    addEventListener: (type: string, listener: EventListener) => real.addEventListener(type, listener),
+    removeEventListener: (type: string, listener: EventListener) => real.removeEventListener(type, listener),
+  } as unknown as MediaDevices;
+  return { devices, streams, requests };
+}
+
+/** Records every AudioContext constructed until `restore()`. */
+export function spyAudioContexts() {
+  const created: AudioContext[] = [];
+  const Original = globalThis.AudioContext;
+  globalThis.AudioContext = class extends Original {
+    constructor(options?: AudioContextOptions) {
+      super(options);
+      created.push(this);
+    }
+  };
+  return { created, restore: () => void (globalThis.AudioContext = Original) };
+}

@@ -5,7 +5,7 @@ import { pcm16ToFloat32 } from '../../src/audio/pcm.ts';
 import { createResampler } from '../../src/audio/resample.ts';
 import type { PlaybackCommand, PlaybackEvent } from '../../src/audio/types.ts';
 import { encodeWav, parseWav } from '../../src/audio/wav.ts';
-import { fixture, runAdapter, splitBytes, tap, toPcm16, until } from './helpers.ts';
+import { fixture, runAdapter, splitBytes, spyAudioContexts, tap, toPcm16, until } from './helpers.ts';
 
 type Player = ReturnType<typeof runAdapter<PlaybackCommand, PlaybackEvent>>;
 const cleanup: (() => unknown)[] = [];
@@ -223,14 +223,7 @@ describe('playback (rendered output in Chromium)', () => {
   });
 
   test('teardown closes the AudioContext it created and silences a shared one', async () => {
-    const created: AudioContext[] = [];
-    const Original = globalThis.AudioContext;
-    globalThis.AudioContext = class extends Original {
-      constructor(options?: AudioContextOptions) {
-        super(options);
-        created.push(this);
-      }
-    };
+    const contexts = spyAudioContexts();
     try {
       const own: Player = runAdapter(playback());
       own.send({
@@ -242,9 +235,9 @@ describe('playback (rendered output in Chromium)', () => {
       });
       await own.next('playback.started');
       own.stop();
-      await until(() => created[0]?.state === 'closed', 'the created context to close');
+      await until(() => contexts.created[0]?.state === 'closed', 'the created context to close');
     } finally {
-      globalThis.AudioContext = Original;
+      contexts.restore();
     }
 
     const { context, rate, rendered, player, host } = await setup();
