@@ -18,11 +18,12 @@ export function baseDelay(backoff: BackoffSettings, attempt: number): number {
   return Math.min(backoff.initialDelayMs * backoff.factor ** (n - 1), backoff.maxDelayMs);
 }
 
-/** The bounds a jittered delay stays within: base × (1 ± jitter), never above the cap. */
+/** The bounds a jittered delay stays within: base × (1 ± jitter), never above the cap, in whole ms. */
 export function delayBounds(backoff: BackoffSettings, attempt: number): [number, number] {
   const base = baseDelay(backoff, attempt);
   const cap = backoff.schedule ? Math.max(...backoff.schedule) : backoff.maxDelayMs;
-  return [base * (1 - backoff.jitter), Math.min(base * (1 + backoff.jitter), cap)];
+  // Widened to whole ms, so that the rounded delay stays within them.
+  return [Math.floor(base * (1 - backoff.jitter)), Math.ceil(Math.min(base * (1 + backoff.jitter), cap))];
 }
 
 /** Jittered delay for retry `attempt`; `u` is a uniform sample in [0, 1). */

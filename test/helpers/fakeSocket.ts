@@ -9,6 +9,8 @@ export interface FakeSocket {
   pings: number;
   aborted: boolean;
   stopped: boolean;
+  /** Set by a test: the socket is closing, writes come back as `socket.unsent` (as the adapter's do). */
+  refusing: boolean;
   emit: (event: DistributiveOmit<SocketEvent, 'socketId'>) => void;
 }
 
@@ -24,11 +26,14 @@ export function fakeSockets() {
       pings: 0,
       aborted: false,
       stopped: false,
+      refusing: false,
       emit: (event) => sendBack({ ...event, socketId: input.socketId }),
     };
     sockets.push(socket);
     receive((command) => {
       if (command.type === 'abort') socket.aborted = true;
+      else if (socket.refusing)
+        sendBack({ type: 'socket.unsent', socketId: input.socketId, items: command.items });
       else {
         socket.written.push(...command.items.map((i) => i.frame));
         if (command.ping) socket.pings++;

@@ -116,6 +116,15 @@ describe('backoff', () => {
     expect(delayBounds(h.settings.backoff, 1)).toEqual([500, 1200]);
   });
 
+  test('a rounded delay stays within its bounds when they fall between whole milliseconds', () => {
+    const h = harness({ reconnect: { initialDelayMs: 1000, jitter: 0.1236 }, random: () => 0 });
+    h.actor.send({ type: 'connect' });
+    h.close(1006);
+    const [low] = delayBounds(h.settings.backoff, 1);
+    expect(h.delays()).toEqual([876]);
+    expect(low).toBeLessThanOrEqual(876);
+  });
+
   test('a flapping server keeps growing the delay; minUptimeMs of uptime resets it', () => {
     const h = harness({ reconnect: { maxAttempts: 10 }, heartbeat: false });
     h.actor.send({ type: 'connect' });
