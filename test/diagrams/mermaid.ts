@@ -105,7 +105,7 @@ function placeOf(source: AnyStateNode, target: AnyStateNode): string {
 /** Lines of a state's box: what it invokes, and its internal (targetless) transitions grouped by actions. */
 function descriptions(node: AnyStateNode): string[] {
   const lines: string[] = [];
-  const invoked = node.invoke.map((i: { src: string; systemId?: string }) => i.src);
+  const invoked = node.invoke.map((i) => String(i.src));
   if (invoked.length > 0) lines.push(`invokes ${invoked.join(', ')}`);
   const internal = new Map<string, Branch[]>();
   for (const branch of transitionsOf(node)) {
