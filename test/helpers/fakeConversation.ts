@@ -1,21 +1,22 @@
 import { createActor } from 'xstate';
 import { connectionMachine } from '../../machines/connection.machine.ts';
 import { conversationMachine } from '../../machines/conversation.machine.ts';
+import type { WebSocketConstructor } from '../../src/adapters/websocket.ts';
 import { tutor } from '../../src/dialects/tutor.ts';
 import type { Dialect } from '../../src/dialects/types.ts';
 import { createSessionMachine, type SessionOptions } from '../../src/session.ts';
-import { fakeSockets } from '../helpers/fakeSocket.ts';
-import { NodeWebSocket } from './tutorServer.ts';
+import { fakeSockets } from './fakeSocket.ts';
 
 /**
  * A conversation actor (not started) whose connection is the real machine on fake sockets, provided
- * through `.provide()`: the test plays the network, and fake timers drive the backoff.
+ * through `.provide()`: the test plays the network (and fake timers, where used, drive the backoff).
  */
 export function fakeConversation(options: Partial<SessionOptions> & { dialect?: Dialect } = {}) {
   const net = fakeSockets();
   const session = createSessionMachine({
     url: 'ws://voice.test/ws',
-    WebSocket: NodeWebSocket,
+    // Never constructed: the socket adapter is the fake one. Node and browser alike.
+    WebSocket: class {} as unknown as WebSocketConstructor,
     threadId: 'thread-1',
     heartbeat: false,
     ...options,

@@ -7,9 +7,9 @@ import { createVoiceConversation } from '../../src/conversation.ts';
 import { tutor } from '../../src/dialects/tutor.ts';
 import { useConversation, useReplyText, VoiceConversationProvider } from '../../src/react/index.ts';
 import { sessionOf } from '../../src/selectors.ts';
+import { fakeConversation } from '../helpers/fakeConversation.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 import type { WsServer } from '../helpers/wsServer.ts';
-import { fakeConversation } from './fakeConversation.ts';
 import { NodeWebSocket, tutorServer } from './tutorServer.ts';
 
 let server: WsServer | undefined;
