@@ -62,6 +62,11 @@ export function harness(options: HarnessOptions = {}) {
   const of = <T extends ConnectionEmitted['type']>(type: T) =>
     emitted.filter((e): e is Extract<ConnectionEmitted, { type: T }> => e.type === type);
   const now = () => Date.now();
+  /** The socket the network speaks through; a stopped one could not (its events would be dropped). */
+  const live = () => {
+    if (net.last.stopped) throw new Error('the last socket is stopped: send late events with actor.send');
+    return net.last;
+  };
 
   return {
     actor,
@@ -79,10 +84,10 @@ export function harness(options: HarnessOptions = {}) {
       of('connection.status')
         .filter((s) => s.status === 'reconnecting')
         .map((s) => s.delayMs),
-    open: (at = now()) => net.last.emit({ type: 'socket.open', protocol: '', at }),
-    message: (data: Frame, at = now()) => net.last.emit({ type: 'socket.message', data, at }),
+    open: (at = now()) => live().emit({ type: 'socket.open', protocol: '', at }),
+    message: (data: Frame, at = now()) => live().emit({ type: 'socket.message', data, at }),
     close: (code: number, reason = '') =>
-      net.last.emit({ type: 'socket.close', code, reason, wasClean: code !== 1006, at: now() }),
+      live().emit({ type: 'socket.close', code, reason, wasClean: code !== 1006, at: now() }),
     send: (frame: Frame, kind: 'control' | 'app' | 'realtime' = 'app', at = now()) =>
       actor.send({ type: 'send', frame, kind, at }),
   };
