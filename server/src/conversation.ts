@@ -1,6 +1,6 @@
 /**
  * One client connection: reads its frames through the dialect's protocol, collects the user's turn,
- * runs replies one after another, and honours interrupts. Oversized and malformed input is answered
+ * runs its reply, and honours interrupts. Oversized and malformed input is answered
  * with the dialect's error message; the connection stays open.
  */
 import { randomUUID } from 'node:crypto';
@@ -166,9 +166,11 @@ export class Conversation {
     }
   }
 
+  /** A new turn ends the reply still in progress: a client that gave up on it is not kept waiting. */
   private endTurn(): void {
     const audio = this.turn.take();
     this.listening = null;
+    this.current?.controller.abort();
     const replyId = `${this.id.slice(0, 8)}-${++this.count}`;
     this.replies = this.replies.then(() => this.reply(replyId, audio));
   }

@@ -1,11 +1,14 @@
 /** Shared by the reference-server tests: a quick server, speech-like clips, real client sessions. */
 import WebSocket from 'ws';
 import { fromCallback } from 'xstate';
+import type { ConnectionEmitted } from '../../machines/connection.machine.ts';
+import type { Frame } from '../../machines/frames.ts';
 import type { PlaybackCommand, PlaybackEvent, SessionEmitted, Turn } from '../../machines/session.types.ts';
 import { type ServerOptions, startServer, type VoiceServer } from '../../server/src/index.ts';
 import type { WebSocketConstructor } from '../../src/adapters/websocket.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
-import type { Dialect } from '../../src/dialects/types.ts';
+import type { Dialect, ServerEvent } from '../../src/dialects/types.ts';
+import { VoxError } from '../../src/errors.ts';
 import { createSession, type SessionOptions } from '../../src/session.ts';
 import { nextEvent, waitFor } from '../helpers/waitFor.ts';
 
@@ -83,7 +86,7 @@ export async function openSession(
   options: Partial<SessionOptions> = {},
 ) {
   const played: PlaybackCommand[] = [];
-  const emitted: SessionEmitted[] = [];
+  const emitted: (SessionEmitted | ConnectionEmitted)[] = [];
   const actor = createSession({
     dialect,
     url: server.wsUrl(dialect.path),
@@ -92,7 +95,7 @@ export async function openSession(
     adapters: { playback: recordingPlayback(played) },
     ...options,
   });
-  actor.on('*', (event) => emitted.push(event as SessionEmitted));
+  actor.on('*', (event) => emitted.push(event));
   actor.start();
   actor.send({ type: 'connect' });
   const session = {
@@ -111,4 +114,54 @@ export async function openSession(
   };
   await session.ready();
   return session;
+}
+
+export type RawClient = Awaited<ReturnType<typeof rawClient>>;
+
+/** A plain `ws` client that keeps every frame and decodes them with the dialect, for what the session hides. */
+export async function rawClient(server: VoiceServer, dialect: Dialect, path = dialect.path) {
+  const ws = new WebSocket(server.wsUrl(path), dialect.protocols);
+  const frames: Frame[] = [];
+  let closed: { code: number } | null = null;
+  ws.on('message', (data, isBinary) => {
+    frames.push(isBinary ? new Uint8Array(data as Buffer) : (data as Buffer).toString());
+  });
+  ws.on('close', (code) => {
+    closed = { code };
+  });
+  ws.on('error', () => {});
+  await new Promise((resolve, reject) => {
+    ws.once('open', resolve);
+    ws.once('error', reject);
+  });
+  const events = () =>
+    frames.flatMap((f) => {
+      const decoded = dialect.decode(f);
+      if (decoded instanceof VoxError) throw decoded;
+      return decoded;
+    });
+  return {
+    ws,
+    frames,
+    events,
+    closed: () => closed,
+    send: (...sent: Frame[]) => {
+      for (const frame of sent) ws.send(frame);
+    },
+    /** Waits for a decoded event of `type` after the first `from` events; returns it. */
+    async next<T extends ServerEvent['type']>(type: T, from = 0): Promise<Extract<ServerEvent, { type: T }>> {
+      let found: ServerEvent | undefined;
+      await waitFor(
+        () => {
+          found = events()
+            .slice(from)
+            .find((e) => e.type === type);
+          return found !== undefined;
+        },
+        { what: `a ${type} event` },
+      );
+      return found as Extract<ServerEvent, { type: T }>;
+    },
+    close: () => ws.close(),
+  };
 }
