@@ -127,7 +127,7 @@ const warning = (code: string, message: string) => new VoxError('session', code,
 export const sessionMachine = setup({
   types: {
     context: {} as SessionContext,
-    events: {} as SessionEvent | { type: 'link.up' } | { type: 'link.down' },
+    events: {} as SessionEvent | { type: 'link.down' },
     input: {} as SessionInput,
     emitted: {} as SessionEmitted | ConnectionEmitted,
   },
@@ -469,7 +469,7 @@ export const sessionMachine = setup({
     disconnect: { actions: 'forward' },
     reconnect: { actions: 'forward' },
     'connection.status': [
-      { guard: 'statusOpen', actions: ['trackLink', 'relay', raise({ type: 'link.up' })] },
+      { guard: 'statusOpen', actions: ['trackLink', 'relay'] },
       { actions: ['trackLink', 'relay', 'discardQueued', raise({ type: 'link.down' })] },
     ],
     'connection.message': { actions: 'decode' },
@@ -507,8 +507,8 @@ export const sessionMachine = setup({
       initial: 'offline',
       states: {
         offline: {
+          // Whenever `link` is open: on entry, and as soon as an open status sets it.
           always: { guard: 'linkOpen', target: 'handshaking' },
-          on: { 'link.up': 'handshaking' },
         },
         handshaking: {
           always: { guard: not('needsHandshake'), target: '#session.ready', actions: 'handshakeDone' },
@@ -671,10 +671,18 @@ export const sessionMachine = setup({
               { guard: 'initialised', target: '#session.ready', actions: { type: 'endTurn', params: {} } },
               { target: '#session.idle', actions: { type: 'endTurn', params: {} } },
             ],
-            interrupt: {
-              target: '#session.ready',
-              actions: ['stopPlayback', { type: 'endTurn', params: { interrupted: true } }],
-            },
+            // Like the end of playback: `ready` only on a link that is still initialised.
+            interrupt: [
+              {
+                guard: 'initialised',
+                target: '#session.ready',
+                actions: ['stopPlayback', { type: 'endTurn', params: { interrupted: true } }],
+              },
+              {
+                target: '#session.idle',
+                actions: ['stopPlayback', { type: 'endTurn', params: { interrupted: true } }],
+              },
+            ],
             'link.down': {},
           },
         },

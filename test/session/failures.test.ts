@@ -124,6 +124,21 @@ describe('a turn that dies', () => {
     expect(s.net.last.written).toHaveLength(1);
   });
 
+  test('an interrupt while the reply plays out offline leads to idle, never a stale ready', () => {
+    const s = sessionHarness({ autoPlayback: false });
+    s.ready();
+    s.sendAudio(CLIP);
+    s.server({ event: 'tts_complete', audio: bytesToBase64(WAV), format: 'wav' }, { event: 'done', duration: 1 });
+    s.drop();
+    s.send({ type: 'interrupt' });
+    expect(s.state()).toBe('idle.offline');
+    expect(s.playback.kinds()).toEqual(['play', 'finish', 'stop']);
+    expect(s.turns()[0]?.interrupted).toBe(true);
+    vi.advanceTimersByTime(1_000);
+    s.open();
+    expect(s.state()).toBe('idle.handshaking');
+  });
+
   test('a drop while recording fails the turn and stops capture', () => {
     const s = sessionHarness();
     s.ready();

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { createActor, fromCallback } from 'xstate';
+import { createActor, fromCallback, type InspectionEvent } from 'xstate';
 import { connectionMachine } from '../../machines/connection.machine.ts';
 import type { Frame } from '../../machines/frames.ts';
 import type {
@@ -43,10 +43,8 @@ export function controlledPlayback(auto = true) {
 export function controlledCapture() {
   const commands: CaptureCommand[] = [];
   let sendBack: ((event: CaptureEvent) => void) | null = null;
-  let starts = 0;
   const logic = fromCallback<CaptureCommand, { format: CaptureFormat }>(({ sendBack: back, receive }) => {
     sendBack = back;
-    starts++;
     receive((command) => commands.push(command));
     return () => {
       sendBack = null;
@@ -55,7 +53,6 @@ export function controlledCapture() {
   return {
     logic,
     commands,
-    starts: () => starts,
     /** Whether the session currently runs a capture actor. */
     running: () => sendBack !== null,
     send(event: CaptureEvent) {
@@ -68,19 +65,20 @@ export function controlledCapture() {
 export interface HarnessOptions extends Partial<Omit<SessionOptions, 'adapters'>> {
   /** Playback ends by itself on finish/stop (default true). */
   autoPlayback?: boolean;
+  /** XState inspection of the session actor (and its children). */
+  inspect?: (event: InspectionEvent) => void;
 }
 
 /**
- * A started session actor whose connection child is the real connection machine on fake sockets,
- * with controlled capture and playback adapters, recording everything the session emits.
- * Use with fake timers: nothing here waits.
+ * The session machine with its connection child (the real connection machine on fake sockets) and
+ * controlled capture and playback adapters. Building it is the costly part: tests that start many
+ * sessions build one rig and start each session with `startSession`.
  */
-export function sessionHarness({ autoPlayback = true, ...options }: HarnessOptions = {}) {
+export function sessionRig({ autoPlayback = true, inspect: _, ...options }: HarnessOptions = {}) {
   const net = fakeSockets();
   const playback = controlledPlayback(autoPlayback);
   const capture = controlledCapture();
   const dialect: Dialect = options.dialect ?? tutor;
-  const script = scriptFor(dialect.name);
   const { machine, input } = createSessionMachine({
     url: 'ws://voice.test/ws',
     WebSocket: WebSocket as never,
@@ -97,7 +95,23 @@ export function sessionHarness({ autoPlayback = true, ...options }: HarnessOptio
       capture: capture.logic,
     },
   });
-  const actor = createActor(provided, { input });
+  return { machine: provided, input, net, playback, capture, dialect, script: scriptFor(dialect.name) };
+}
+
+export type SessionRig = ReturnType<typeof sessionRig>;
+
+/** A started session actor, recording everything it emits. Use with fake timers: nothing here waits. */
+export function sessionHarness(options: HarnessOptions = {}) {
+  return startSession(sessionRig(options), options.inspect);
+}
+
+/** Starts a session on a rig; what the rig's adapters recorded for an earlier session is cleared. */
+export function startSession(rig: SessionRig, inspect?: (event: InspectionEvent) => void) {
+  const { machine, input, net, playback, capture, dialect, script } = rig;
+  net.sockets.length = 0;
+  playback.commands.length = 0;
+  capture.commands.length = 0;
+  const actor = createActor(machine, { input, ...(inspect && { inspect }) });
   const emitted: SessionEmitted[] = [];
   actor.on('*', (event) => {
     if (event.type.startsWith('session.')) emitted.push(event as SessionEmitted);
@@ -111,6 +125,8 @@ export function sessionHarness({ autoPlayback = true, ...options }: HarnessOptio
 
   const h = {
     actor,
+    machine,
+    input,
     script,
     net,
     playback,
