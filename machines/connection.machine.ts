@@ -418,7 +418,8 @@ export const connectionMachine = setup({
   states: {
     closed: {
       entry: ['stopSocket', { type: 'announce', params: { status: 'closed' } }],
-      on: { connect: 'connecting' },
+      // Leaving a rest is a fresh start, like a manual reconnect.
+      on: { connect: { target: 'connecting', actions: 'resetAttempts' } },
     },
     connecting: {
       entry: ['stopSocket', 'nextSocket', { type: 'announce', params: { status: 'connecting' } }],

@@ -159,6 +159,16 @@ describe('backoff', () => {
     expect(h.statuses().at(-1)).toMatchObject({ status: 'reconnecting', attempt: 1, delayMs: 100 });
   });
 
+  test('connect after resting in closed starts over with a fresh counter too', () => {
+    const h = harness({ reconnect: { maxAttempts: 2 } });
+    h.actor.send({ type: 'connect' });
+    failAttempts(h, 2);
+    h.actor.send({ type: 'disconnect' });
+    h.actor.send({ type: 'connect' });
+    h.close(1006);
+    expect(h.statuses().at(-1)).toMatchObject({ status: 'reconnecting', attempt: 1, delayMs: 100 });
+  });
+
   test('maxAttempts 0 never retries', () => {
     const h = harness({ reconnect: { maxAttempts: 0 } });
     h.actor.send({ type: 'connect' });
