@@ -1,6 +1,7 @@
 import { useSelector } from '@xstate/react';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 import type { ConversationActor } from '../../machines/conversation.machine.ts';
+import type { WebSocketConstructor } from '../adapters/websocket.ts';
 import { type ConversationOptions, createVoiceConversation } from '../conversation.ts';
 import { VoxError } from '../errors.ts';
 
@@ -19,6 +20,23 @@ export type VoiceConversationProviderProps = { children?: ReactNode } & (
     }
 );
 
+/** Stands in for the WebSocket during server rendering, where effects never start the actor. */
+const NoWebSocket = class {
+  constructor() {
+    throw new VoxError(
+      'options',
+      'option.invalid',
+      'WebSocket: no WebSocket here; pass one (the ws package)',
+    );
+  }
+} as unknown as WebSocketConstructor;
+
+/** The actor for `options`; on a server (no DOM, and Node 20 has no global WebSocket) it never connects. */
+function create(options: ConversationOptions) {
+  const server = typeof window === 'undefined' && !options.WebSocket && !globalThis.WebSocket;
+  return createVoiceConversation(server ? { ...options, WebSocket: NoWebSocket } : options);
+}
+
 /** Throws the conversation's error during render, for the nearest error boundary (see the README). */
 const status = (snapshot: { status: string }) => snapshot.status;
 
@@ -29,7 +47,7 @@ const status = (snapshot: { status: string }) => snapshot.status;
  * microtask and is called off when the effect runs again.
  */
 export function VoiceConversationProvider({ children, ...source }: VoiceConversationProviderProps) {
-  const [actor] = useState(() => source.actor ?? createVoiceConversation(source.options));
+  const [actor] = useState(() => source.actor ?? create(source.options));
   const owned = source.actor === undefined;
   const mounted = useRef(false);
   useEffect(() => {
