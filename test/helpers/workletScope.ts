@@ -1,4 +1,4 @@
-import { runInNewContext } from 'node:vm';
+import { runInContext, runInNewContext } from 'node:vm';
 import { workletSource } from '../../src/audio/worklet.ts';
 
 type Processor = {
@@ -40,5 +40,7 @@ export function loadWorkletScope(sampleRate: number) {
     if (!Ctor) throw new Error(`no processor ${name}`);
     return new Ctor({ processorOptions }) as Processor & { port: FakePort };
   };
-  return { scope, processors, create };
+  /** A Float32Array made inside the worklet's context, as the browser hands its processors. */
+  const floats = (length: number) => runInContext(`new Float32Array(${length})`, scope) as Float32Array;
+  return { scope, processors, create, floats };
 }
