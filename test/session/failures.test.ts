@@ -128,7 +128,10 @@ describe('a turn that dies', () => {
     const s = sessionHarness({ autoPlayback: false });
     s.ready();
     s.sendAudio(CLIP);
-    s.server({ event: 'tts_complete', audio: bytesToBase64(WAV), format: 'wav' }, { event: 'done', duration: 1 });
+    s.server(
+      { event: 'tts_complete', audio: bytesToBase64(WAV), format: 'wav' },
+      { event: 'done', duration: 1 },
+    );
     s.drop();
     s.send({ type: 'interrupt' });
     expect(s.state()).toBe('idle.offline');
