@@ -63,7 +63,7 @@ export function VoiceConversationProvider({ children, ...source }: VoiceConversa
     };
   }, [actor, owned]);
   useSelector(actor, status);
-  return <ConversationContext value={actor}>{children}</ConversationContext>;
+  return <ConversationContext.Provider value={actor}>{children}</ConversationContext.Provider>;
 }
 
 /** The conversation actor of the nearest provider: `send` it commands (`connect`, `record.start`...). */
