@@ -155,6 +155,14 @@ function write(enqueue: Enqueue, context: ConnectionContext, items: Outgoing[]) 
   enqueue.assign({ unconfirmed });
 }
 
+/** Frames dropped on purpose are reported too: nothing leaves the queue silently. */
+function discarded(enqueue: Enqueue, context: ConnectionContext, items: Outgoing[], why: string) {
+  const error = new VoxError('queue', 'queue.discarded', `${items.length} frame(s) ${why} were not sent`, {
+    details: { dropped: items.length, bytes: sum(items) },
+  });
+  notify(enqueue, context, { type: 'connection.error', error });
+}
+
 const isCurrent = (context: ConnectionContext, event: ConnectionEvent) =>
   !('socketId' in event) || event.socketId === context.socketId;
 
@@ -219,13 +227,14 @@ export const connectionMachine = setup({
         reason: params.status === 'closed' ? context.closedReason : null,
       });
     }),
-    fail: enqueueActions(({ context, event, enqueue }, params: { code: string }) => {
+    fail: enqueueActions(({ context, event, enqueue }, params: { code: string; retrying: boolean }) => {
       const close = event.type === 'socket.close' ? event : null;
       // A reason may quote the URL (an invalid URL's error does): never the token in full.
       const reason = close ? redactToken(close.reason, context.token) : undefined;
       const details = {
         attempt: context.attempt,
-        delayMs: context.retryDelayMs,
+        /** The delay before the next attempt; null when none follows. */
+        delayMs: params.retrying ? context.retryDelayMs : null,
         closeCode: close?.code,
         reason,
       };
@@ -319,13 +328,25 @@ export const connectionMachine = setup({
         notify(enqueue, context, { type: 'connection.error', error });
       }
     }),
-    requeueUnsent: assign(({ context, event }) => {
-      if (event.type !== 'socket.unsent') return {};
+    requeueUnsent: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'socket.unsent') return;
       const unsent = new Set(event.items.map((i) => i.seq));
-      return {
-        outbox: requeue(context.outbox, event.items),
+      // Control frames (handshake, pings, interrupts) belong to the socket that refused them: the
+      // next socket gets its own handshake.
+      const control = event.items.filter((i) => i.kind === 'control' && !i.ping);
+      enqueue.assign({
+        outbox: requeue(
+          context.outbox,
+          event.items.filter((i) => i.kind !== 'control'),
+        ),
         unconfirmed: context.unconfirmed.filter((w) => !unsent.has(w.seq)),
-      };
+      });
+      if (control.length > 0) discarded(enqueue, context, control, 'refused by a closing socket');
+    }),
+    discard: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ outbox: emptyOutbox });
+      if (context.outbox.items.length > 0)
+        discarded(enqueue, context, context.outbox.items, 'discarded by the owner');
     }),
     sendPing: enqueueActions(({ context, enqueue }) => {
       const ping = context.settings.heartbeat.ping;
@@ -333,7 +354,7 @@ export const connectionMachine = setup({
       const frame = ping();
       enqueue.sendTo('socket', {
         type: 'write',
-        items: [{ frame, kind: 'control', bytes: frameBytes(frame), at: undefined }],
+        items: [{ frame, kind: 'control', bytes: frameBytes(frame), at: undefined, ping: true }],
         ping: true,
       } satisfies SocketCommand);
       enqueue.assign({ pingSeq: context.writeSeq, pingSentAt: null });
@@ -407,7 +428,7 @@ export const connectionMachine = setup({
   on: {
     send: [{ guard: 'tooLarge', actions: 'refuseTooLarge' }, { actions: 'queue' }],
     limits: { actions: 'setLimits' },
-    discard: { actions: assign({ outbox: emptyOutbox }) },
+    discard: { actions: 'discard' },
     // Frames in flight on a socket left on purpose are reported now, not with a later socket.
     disconnect: { target: '.closed', actions: ['reportLost', closeWith('manual')] },
     reconnect: { target: '.connecting', reenter: true, actions: ['reportLost', 'resetAttempts'] },
@@ -499,17 +520,24 @@ type LeaveOpen = 'abortSocket' | 'reportLost';
 
 /** Where a failure leads: another attempt after the backoff delay, or rest once attempts are spent. */
 function failure(code: string, actions: LeaveOpen[] = [], when?: 'silentTooLong') {
-  const fail = { type: 'fail' as const, params: { code } };
   return [
     {
       guard: when ? and([when, 'exhausted']) : ('exhausted' as const),
       target: '#connection.closed',
-      actions: [...actions, fail, closeWith('exhausted')],
+      actions: [
+        ...actions,
+        { type: 'fail' as const, params: { code, retrying: false } },
+        closeWith('exhausted'),
+      ],
     },
     {
       guard: when,
       target: '#connection.reconnecting',
-      actions: [...actions, 'scheduleRetry' as const, fail],
+      actions: [
+        ...actions,
+        'scheduleRetry' as const,
+        { type: 'fail' as const, params: { code, retrying: true } },
+      ],
     },
   ];
 }
@@ -531,7 +559,7 @@ function closeTransitions(actions: LeaveOpen[] = []) {
   const rest = (verdict: CloseVerdict, reason: ClosedReason, code: string) => ({
     guard: { type: 'verdictIs' as const, params: { verdict } },
     target: '#connection.closed',
-    actions: [...actions, { type: 'fail' as const, params: { code } }, closeWith(reason)],
+    actions: [...actions, { type: 'fail' as const, params: { code, retrying: false } }, closeWith(reason)],
   });
   return [
     { guard: not('isCurrent') },

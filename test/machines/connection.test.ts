@@ -648,6 +648,19 @@ describe('outgoing queue', () => {
       expect(h.net.last.written).toEqual(['a', 'b']);
       expect(h.of('connection.lost')).toEqual([]);
     });
+
+    test('refused control frames stay with their socket: not resent on the next one, and reported', () => {
+      const h = connected();
+      h.actor.send({ type: 'send', frame: 'init', kind: 'control' });
+      unsent(h, { frame: 'init', kind: 'control', bytes: 4, at: undefined });
+      unsent(h, { frame: 'ping', kind: 'control', bytes: 4, at: undefined, ping: true });
+      h.close(1006);
+      tick(100);
+      h.open();
+      expect(h.net.last.written).toEqual([]);
+      const discarded = h.of('connection.error').filter((e) => e.error.code === 'queue.discarded');
+      expect(discarded.map((e) => e.error.details.dropped)).toEqual([1]);
+    });
   });
 });
 
