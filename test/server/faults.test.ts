@@ -48,8 +48,11 @@ async function open(dialect: Dialect = tutor, options = {}) {
 describe('fault controls', () => {
   test('drop: the connection dies without a close frame (1006); the client reconnects and re-initialises', async () => {
     const s = await open();
+    await s.turn(CLIP);
     expect((await control('/drop')).body).toMatchObject({ ok: true, dropped: 1 });
     await recovers(s);
+    // Same thread id in the new init: the server's thread goes on.
+    expect(s.actor.getSnapshot().context.transcript.at(-1)?.agent).toContain('This is turn 2');
     expect(connectionErrors(s)[0]).toMatchObject({ code: 'socket.closed', details: { closeCode: 1006 } });
     const inits = server.events.filter((e) => e.type === 'request' && e.request === 'init');
     expect(inits).toHaveLength(2);

@@ -152,6 +152,65 @@ describe('oversized messages (limit 1 MiB)', () => {
   });
 });
 
+describe('audio as each dialect may send it', () => {
+  /** 0.6 s of 16 kHz PCM, voiced from 0.1 to 0.4 s: the samples of a WAV clip, without its header. */
+  const PCM = speechClip({ durationMs: 600, speech: [[100, 400]] }).subarray(44);
+
+  test('messageType: live pcm_s16le frames, then audio_end', async () => {
+    const client = await connect(messageType);
+    for (let at = 0; at < PCM.length; at += 3200) {
+      client.send(...messageType.encode({ type: 'audio.frame', audio: PCM.subarray(at, at + 3200) }));
+    }
+    client.send(...messageType.encode({ type: 'audio.end' }));
+    expect((await client.next('server.transcript')).text).toBe('[0.6 s of audio, speech at 0.1–0.4 s]');
+  });
+
+  test('typed: the seed 002 JSON audio_chunk (base64 PCM, is_final on the last)', async () => {
+    const client = await connect(typed);
+    const chunks = [PCM.subarray(0, 9600), PCM.subarray(9600)];
+    chunks.forEach((data, i) => {
+      const format = { sample_rate: 16_000, channels: 1, bit_depth: 16, codec: 'pcm', duration_ms: 300 };
+      const chunk = {
+        type: 'audio_chunk',
+        data: bytesToBase64(data),
+        is_final: i === 1,
+        chunk_index: i,
+        format,
+      };
+      client.send(json({ ...chunk, timestamp: new Date().toISOString() }));
+    });
+    expect((await client.next('server.transcript')).text).toBe('[0.6 s of audio, speech at 0.1–0.4 s]');
+  });
+
+  test('status: WebM, which the embedded transcriber cannot decode, and says so', async () => {
+    const client = await connect(status);
+    client.send(new Uint8Array([0x1a, 0x45, 0xdf, 0xa3, ...new Array(2000).fill(7)]));
+    client.send(...status.encode({ type: 'audio.end' }));
+    expect((await client.next('server.transcript')).text).toBe(
+      '[2 KB of webm audio, not decoded: webm is compressed, and only WAV and raw 16-bit PCM are decoded]',
+    );
+    await client.next('server.done');
+  });
+
+  test('a thread named in the URL (?thread_id=) carries on over connections of a dialect with no init', async () => {
+    const replies: string[] = [];
+    for (const _ of [1, 2]) {
+      const client = await rawClient(server, messageType, `${messageType.path}?thread_id=kept`);
+      clients.push(client);
+      await turn(client, messageType);
+      replies.push(
+        client
+          .events()
+          .flatMap((e) => (e.type === 'server.token' ? [e.text] : []))
+          .join(''),
+      );
+      client.close();
+    }
+    expect(replies[0]).toContain('I am the voxstate reference server');
+    expect(replies[1]).toContain('This is turn 2 of our conversation.');
+  });
+});
+
 describe('greetings and heartbeats', () => {
   test('status: the server speaks first, announcing its config (seed 001)', async () => {
     const client = await rawClient(server, status);

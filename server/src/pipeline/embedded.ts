@@ -48,24 +48,30 @@ export const energyTranscriber: Transcriber = {
   },
 };
 
-/** The reply the embedded responder gives: what the transcriber measured, said plainly. */
+/**
+ * The reply the embedded responder gives: what the transcriber measured, said plainly. The first turn
+ * of a thread also says what the server is; later ones are short.
+ */
 export function embeddedReply({
   transcript,
   audio,
   turn,
 }: Pick<ResponderInput, 'transcript' | 'audio' | 'turn'>) {
   const analysis = transcript.analysis;
-  const which = `This is turn ${turn} of our conversation.`;
+  const which =
+    turn === 1
+      ? 'I am the voxstate reference server, running offline: I can tell when you speak, but not what you say.'
+      : `This is turn ${turn} of our conversation.`;
   if (!analysis) {
-    return `I received ${kilobytes(audio.bytes.length)} kilobytes of ${audio.format} audio. I cannot decode that format offline, so its size is all I know. ${which}`;
+    return `I received ${kilobytes(audio.bytes.length)} kilobytes of ${audio.format} audio, a format I cannot decode offline. ${which}`;
   }
-  const total = `${secs(analysis.durationMs)} seconds of audio`;
   const count = analysis.segments.length;
-  if (count === 0)
-    return `I received ${total} but heard no speech in it. Try speaking closer to the microphone. ${which}`;
+  if (count === 0) {
+    return `I heard no speech in ${secs(analysis.durationMs)} seconds of audio. Try speaking closer to the microphone. ${which}`;
+  }
   const spoken = analysis.segments.reduce((sum, s) => sum + s.endMs - s.startMs, 0);
   const parts = count === 1 ? 'one stretch' : `${count} stretches`;
-  return `You spoke for ${secs(spoken)} seconds, in ${parts}, out of ${total}. I am the voxstate reference server, running offline: I can tell when you speak, but not what you say. ${which}`;
+  return `You spoke for ${secs(spoken)} seconds, in ${parts}. ${which}`;
 }
 
 /** Words with their leading space, the way language models stream tokens. */
