@@ -122,6 +122,22 @@ function tell(
   if (context.owner) enqueue.sendTo(context.owner, event);
 }
 
+/** A dialect must never throw, but a custom one might: its bug becomes an error event, not a crash. */
+function safeDecode(dialect: Dialect, frame: Frame): ServerEvent[] | VoxError {
+  try {
+    return dialect.decode(frame);
+  } catch (cause) {
+    return new VoxError(
+      'dialect',
+      'dialect.internal',
+      `The ${dialect.name} dialect failed on a frame: ${String(cause)}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
 const warning = (code: string, message: string) => new VoxError('session', code, message);
 
 export const sessionMachine = setup({
@@ -188,7 +204,7 @@ export const sessionMachine = setup({
     /** Decodes a server frame; drops what belongs to an interrupted reply; raises the rest in order. */
     decode: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'connection.message') return;
-      const decoded = context.dialect.decode(event.data);
+      const decoded = safeDecode(context.dialect, event.data);
       if (decoded instanceof VoxError) {
         tell(enqueue, context, { type: 'session.error', error: decoded });
         return;

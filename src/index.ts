@@ -59,5 +59,35 @@ export { createConversationMachine, createVoiceConversation } from './conversati
 export type { CaptureFormat, ClientIntent, Dialect, ServerEvent, Stage } from './dialects/types.ts';
 export type { VoxErrorDetails, VoxErrorSource } from './errors.ts';
 export { isVoxError, VoxError } from './errors.ts';
+export type {
+  BargeInSnapshot,
+  BargeInState,
+  ConnectionSnapshot,
+  ConversationChildren,
+  SessionSnapshot,
+  SessionState,
+} from './selectors.ts';
+export {
+  bargeInOf,
+  childOf,
+  connectionOf,
+  selectAttempt,
+  selectBargeInState,
+  selectClosedReason,
+  selectConnectionError,
+  selectConnectionStatus,
+  selectInputLevel,
+  selectMaxAttempts,
+  selectPlaybackBlocked,
+  selectReplyText,
+  selectRetryDelay,
+  selectRtt,
+  selectSessionError,
+  selectSessionState,
+  selectStage,
+  selectTranscript,
+  selectUserText,
+  sessionOf,
+} from './selectors.ts';
 export type { SessionOptions } from './session.ts';
 export { createSession, createSessionMachine } from './session.ts';

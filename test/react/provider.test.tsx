@@ -97,13 +97,13 @@ function Reply() {
   return <p>{useReplyText()}</p>;
 }
 
-test('an actor that errors (here a dialect that throws) is thrown to the nearest error boundary', async () => {
+test('an actor that errors (here a dialect whose encoder throws) is thrown to the nearest error boundary', async () => {
   // React logs the caught error; that log is expected here.
   vi.spyOn(console, 'error').mockImplementation(() => {});
   const dialect = {
     ...tutor,
-    decode: () => {
-      throw new Error('decoder bug');
+    encode: () => {
+      throw new Error('encoder bug');
     },
   };
   const { actor, net } = fakeConversation({ dialect });
@@ -118,9 +118,8 @@ test('an actor that errors (here a dialect that throws) is thrown to the nearest
   await act(async () => {
     actor.send({ type: 'connect' });
     net.last.emit({ type: 'socket.open', protocol: '', at: 0 });
-    net.last.emit({ type: 'socket.message', data: '{"event":"initialized"}', at: 1 });
   });
-  expect(screen.getByRole('alert').textContent).toBe('Voice failed: decoder bug');
+  expect(screen.getByRole('alert').textContent).toBe('Voice failed: encoder bug');
   expect(session.getSnapshot().status).toBe('error');
   expect(actor.getSnapshot().status).toBe('error');
 });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { bytesToBase64 } from '../../src/dialects/codec.ts';
+import { tutor } from '../../src/dialects/tutor.ts';
 import { VoxError } from '../../src/errors.ts';
 import { sessionHarness } from './harness.ts';
 import { WAV } from './scripts.ts';
@@ -57,6 +58,22 @@ describe('bad frames: a session.error carrying the dialect VoxError, the state u
     s.server({ event: 'rag_token', token: 'lo' }, { event: 'done', duration: 1 });
     expect(s.turns()[0]).toMatchObject({ agent: 'Hello', failed: null });
   });
+});
+
+test('a custom dialect that throws in decode gives `dialect.internal`, not a crash', () => {
+  const s = sessionHarness({
+    dialect: {
+      ...tutor,
+      decode: (frame) => {
+        if (String(frame).includes('boom')) throw new Error('decoder bug');
+        return tutor.decode(frame);
+      },
+    },
+  });
+  s.ready();
+  s.server('{"event":"boom"}');
+  expect(s.of('session.error')[0]?.error).toMatchObject({ source: 'dialect', code: 'dialect.internal' });
+  expect(s.state()).toBe('ready');
 });
 
 describe('events out of order', () => {
