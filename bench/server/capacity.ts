@@ -7,7 +7,7 @@ import { num, summarize } from '../stats.ts';
 
 /** A reply that takes longer than this to arrive whole is too slow for a conversation. */
 export const THRESHOLD_MS = 1000;
-export const LEVELS = [1, 4, 8, 16, 24, 32, 40, 48, 64, 96, 128];
+export const LEVELS = [1, 8, 16, 32, 48, 64, 96, 128, 192, 256];
 const STEP_MS = 10_000;
 /** Turns finishing in the first part of a step (while users join) are not counted. */
 const SETTLE_MS = 3_000;
@@ -51,9 +51,13 @@ interface Server {
 }
 
 function startServer(): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, '--port', '0', '--token-ms', '0', '--audio-speed', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, '--port', '0', '--token-ms', '0', '--audio-speed', '0', '--cache-mb', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (chunk) => {
@@ -196,7 +200,7 @@ export async function capacityTable(log: (line: string) => void): Promise<Capaci
   return {
     holds,
     table: {
-      caption: `Concurrent conversations (seed 004 dialect, embedded pipeline, no pacing): each user sends a ${CLIP_MS / 1000} s clip, waits for the whole reply, thinks ${THINK_MIN_MS / 1000} to ${THINK_MAX_MS / 1000} s`,
+      caption: `Concurrent conversations (seed 004 dialect, embedded pipeline, no pacing, no synthesis cache): each user sends a ${CLIP_MS / 1000} s clip, waits for the whole reply, thinks ${THINK_MIN_MS / 1000} to ${THINK_MAX_MS / 1000} s`,
       head: [
         'users',
         'turns counted',

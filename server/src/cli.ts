@@ -20,6 +20,7 @@ Options:
   --token-ms <ms>        pause before each reply token of the embedded pipeline (default 40)
   --audio-speed <x>      streamed reply audio at x times real time (default 2; 0 = unpaced)
   --voice <name>         espeak-ng voice of the embedded pipeline (default en-us)
+  --cache-mb <n>         speech kept for repeated replies, embedded pipeline (default 64; 0 = none)
   -h, --help             this text
 
 Environment for --pipeline openai:
@@ -59,6 +60,7 @@ async function main() {
         'token-ms': { type: 'string' },
         'audio-speed': { type: 'string' },
         voice: { type: 'string' },
+        'cache-mb': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -77,7 +79,11 @@ async function main() {
   const pipeline =
     pipelineName === 'openai'
       ? openAIPipeline(openAIConfigFromEnv())
-      : embeddedPipeline({ tokenMs: count('token-ms', str('token-ms'), 40), voice: str('voice') });
+      : embeddedPipeline({
+          tokenMs: count('token-ms', str('token-ms'), 40),
+          voice: str('voice'),
+          cacheBytes: count('cache-mb', str('cache-mb'), 64) * 2 ** 20,
+        });
   if (pipelineName === 'embedded') {
     // A wrong voice fails now, with espeak-ng's message, rather than on the first reply.
     await pipeline.synthesizer

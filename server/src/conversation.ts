@@ -1,7 +1,7 @@
 /**
  * One client connection: reads its frames through the dialect's protocol, collects the user's turn,
- * runs its reply, and honours interrupts. Oversized and malformed input is answered
- * with the dialect's error message; the connection stays open.
+ * runs its reply, and honours interrupts. Oversized and malformed input is answered with the
+ * dialect's error message; the connection stays open.
  */
 import { randomUUID } from 'node:crypto';
 import type { Frame } from 'voxstate';

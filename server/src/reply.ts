@@ -119,7 +119,7 @@ export async function runReply(
     return { type: 'done', text };
   } catch (error) {
     if (signal.aborted) {
-      // What the user heard of it is what the agent said.
+      // The thread remembers the reply as far as it got.
       if (user) thread.remember(user, text);
       send({ type: 'server.done', durationMs: Math.round(performance.now() - started), replyId });
       return { type: 'interrupted' };

@@ -15,6 +15,8 @@ export interface EmbeddedOptions {
   /** espeak-ng voice (default `en-us`) and speed (default 175 words a minute). */
   voice?: string;
   wordsPerMinute?: number;
+  /** Bytes of synthesized speech kept for repeated texts (default 64 MiB; 0: no cache). */
+  cacheBytes?: number;
 }
 
 /** Decodes the whole turn and finds its speech, or says why the audio cannot be decoded. */
@@ -89,11 +91,17 @@ export function scriptedResponder({ tokenMs = 40 }: { tokenMs?: number } = {}): 
   };
 }
 
-export function embeddedPipeline({ tokenMs, voice, wordsPerMinute }: EmbeddedOptions = {}): Pipeline {
+export function embeddedPipeline({
+  tokenMs,
+  voice,
+  wordsPerMinute,
+  cacheBytes,
+}: EmbeddedOptions = {}): Pipeline {
+  const espeak = espeakSynthesizer({ voice, wordsPerMinute });
   return {
     name: 'embedded',
     transcriber: energyTranscriber,
     responder: scriptedResponder({ tokenMs }),
-    synthesizer: cachedSynthesizer(espeakSynthesizer({ voice, wordsPerMinute })),
+    synthesizer: cacheBytes === 0 ? espeak : cachedSynthesizer(espeak, { maxBytes: cacheBytes }),
   };
 }

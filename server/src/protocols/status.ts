@@ -36,7 +36,7 @@ function read(frame: string | Uint8Array): ClientRequest | string {
     : { type: 'interrupt', replyId: message.reply_id ?? null };
 }
 
-/** `maxMessageBytes` comes with the ready event: the server's own limit. */
+/** `connected` carries the limit the server passes in its ready event (its own `maxMessageBytes`). */
 function write(e: ServerEvent): string[] {
   const reply_id = 'replyId' in e ? e.replyId : undefined;
   switch (e.type) {
