@@ -40,7 +40,7 @@ export function machine(): string[] {
     `RAM: ${num(os.totalmem() / 2 ** 30)} GiB`,
     `Node: ${process.version} (${process.arch})`,
     `OS: ${osName()}`,
-    `Load average at start (1, 5, 15 min): ${os.loadavg().map(num).join(', ')}`,
+    `Load average at start (1, 5, 15 min; other processes share the cores): ${os.loadavg().map(num).join(', ')}`,
     `Commit: ${commit()}`,
   ];
 }

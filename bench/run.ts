@@ -4,9 +4,11 @@
  * complete run on one machine. See bench/benchmark.ts for the module shape.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Benchmark } from './benchmark.ts';
 import { machine, type Outcome, renderReport, renderSection } from './report.ts';
+import { num } from './stats.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -53,7 +55,8 @@ async function main() {
   const total = outcomes.reduce((s, o) => s + o.seconds, 0);
   console.log(`\nTotal: ${total.toFixed(1)} s`);
   if (chosen.length === all.length) {
-    writeFileSync(`${here}REPORT.md`, renderReport(startedAt, machineLines, outcomes));
+    const lines = [...machineLines, `Load average at end: ${loadavg().map(num).join(', ')}`];
+    writeFileSync(`${here}REPORT.md`, renderReport(startedAt, lines, outcomes));
     console.log('Wrote bench/REPORT.md');
   } else {
     console.log('A subset ran: bench/REPORT.md is left as it was (it holds full runs only).');
