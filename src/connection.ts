@@ -13,20 +13,25 @@ export interface CreateConnectionOptions extends Omit<ConnectionOptions, 'fetchT
   owner?: AnyActorRef;
 }
 
-/** The connection machine with its adapters provided; options are validated here, at creation. */
-export function createConnectionMachine(options: CreateConnectionOptions) {
-  const WebSocketImpl =
-    options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
-  if (!WebSocketImpl) {
+/**
+ * The global WebSocket, looked up when a socket opens rather than at creation, so that creating a
+ * connection during server-side rendering reads no browser global. Where there is none, opening
+ * fails (the adapter reports it as a close) with a message that says what to pass.
+ */
+const GlobalWebSocket = function GlobalWebSocket(url: string, protocols?: string | string[]) {
+  const Impl = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!Impl)
     throw new VoxError(
       'options',
       'option.invalid',
       'WebSocket: no global WebSocket here; pass one (the ws package)',
-      {
-        details: { option: 'WebSocket' },
-      },
     );
-  }
+  return new Impl(url, protocols);
+} as unknown as WebSocketConstructor;
+
+/** The connection machine with its adapters provided; options are validated here, at creation. */
+export function createConnectionMachine(options: CreateConnectionOptions) {
+  const WebSocketImpl = options.WebSocket ?? GlobalWebSocket;
   const settings = connectionSettings({ ...options, fetchToken: options.getToken !== undefined });
   const getToken = options.getToken;
   const machine = connectionMachine.provide({
