@@ -8,7 +8,7 @@ const defaults = Object.entries(DEFAULT_BACKOFF)
   .map(([k, v]) => `${k} ${v}`)
   .join(', ');
 
-const about = `The connection actor (\`createConnection\` with the \`ws\` WebSocket) against a real \`ws\` server on 127.0.0.1 in the same process. Clocks are \`performance.now()\` at the moment the actor emits the event named. About 1.5 minutes.
+const about = `The connection actor (\`createConnection\` with the \`ws\` WebSocket) against a real \`ws\` server on 127.0.0.1 in the same process. Clocks are \`performance.now()\` at the moment the actor emits the event named. About 2 minutes (1 min 46 s to 2 min 21 s on this 2-core machine, loaded by other work).
 
 - **Server restart.** Default reconnect options (${defaults}), a fresh actor per trial so each trial starts at retry 1. The server cuts every TCP connection without a closing handshake (as a crashed process would), stops listening, and listens again on the same port after 0 ms or 1 s. Two clocks end at the \`open\` status: one starts when the old server dropped the sockets, one when the new server is listening. The delay the machine drew is the \`delayMs\` of its \`reconnecting\` status.
 - **Half-open connection.** The server answers the first ping of a connection, then keeps the TCP connection and sends nothing. The clock starts at the last pong the actor received (its \`connection.rtt\`) and stops at its \`heartbeat.timeout\` error. The default heartbeat is interval ${DEFAULT_HEARTBEAT.intervalMs} + timeout ${DEFAULT_HEARTBEAT.timeoutMs} ms.
