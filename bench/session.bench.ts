@@ -170,7 +170,7 @@ export default {
   about,
   async run(log) {
     const notes = [
-      'The session re-arms its reply watchdog (a cancelled and rescheduled XState delayed event, so a timer) on every token, and each token is an assign that copies the turn: that, not decoding, is most of the cost.',
+      'Decoding is a small part of a token’s cost; the rest is the actor: two events per frame (the message, then the raised `server.token`), an assign that copies the turn, and the reply watchdog re-armed (a cancelled and rescheduled delayed event) on every token.',
       '`turn.agent` grows by concatenation; a subscriber that slices the new text out of it makes V8 flatten the whole string on every token (linear in the reply so far), which is why that row costs about twice as much.',
     ];
     return { tables: [tokenTable(log)], notes };
