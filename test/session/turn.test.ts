@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { maxRecordingFor } from '../../machines/session.machine.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
 import { bytesToBase64 } from '../../src/dialects/codec.ts';
+import { typed } from '../../src/dialects/typed.ts';
 import { VoxError } from '../../src/errors.ts';
 import { sessionHarness } from './harness.ts';
 import { WAV } from './scripts.ts';
@@ -162,6 +163,28 @@ describe('recording', () => {
     s.reply();
     expect(s.state()).toBe('ready');
     expect(s.turns()[0]?.failed).toBeNull();
+  });
+
+  test('streaming (typed): frames flow while recording; the server’s speech_final ends the turn', () => {
+    const s = sessionHarness({ dialect: typed });
+    s.ready();
+    s.send({ type: 'record.start' });
+    const frames = [new Uint8Array([1, 2]), new Uint8Array([3, 4])];
+    for (const audio of frames) s.capture.send({ type: 'capture.frame', audio, at: Date.now() });
+    expect(s.written()).toEqual(frames);
+    s.server({ type: 'speech_final', timestamp: 't' });
+    expect(s.capture.commands).toEqual([{ type: 'stop' }]);
+    s.capture.send({
+      type: 'capture.done',
+      audio: new Uint8Array(4),
+      mimeType: 'audio/webm',
+      durationMs: 200,
+    });
+    expect(s.state()).toBe('processing.transcribing');
+    // The audio already went out as frames: only the end marker follows, not the clip again.
+    expect(s.sent().slice(2)).toEqual([{ type: 'audio_end', timestamp: expect.any(String) }]);
+    s.reply();
+    expect(s.turns()[0]).toMatchObject({ user: 'hello', agent: 'Hi there', failed: null });
   });
 
   test('a capture error reports it and returns to ready with nothing sent', () => {
