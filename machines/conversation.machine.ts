@@ -1,4 +1,5 @@
 import { type ActorRefFrom, type EventObject, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { unfitAudio } from '../src/validate.ts';
 import { type BargeInEmitted, type BargeInEvent, bargeInMachine } from './bargeIn.machine.ts';
 import type { ConnectionEmitted } from './connection.machine.ts';
 import { type SessionInput, sessionMachine } from './session.machine.ts';
@@ -55,8 +56,17 @@ export const conversationMachine = setup({
     /** Voice activity on the microphone (browser); none in Node. */
     voice: fromCallback<EventObject>(() => {}),
   },
+  guards: {
+    audioUnfit: ({ context, event }) =>
+      event.type === 'audio.send' && unfitAudio(context.session.dialect, event.mimeType) !== null,
+  },
   actions: {
     toSession: sendTo('session', ({ event }) => event as SessionEvent),
+    /** A clip the dialect cannot carry is refused here, with the error an app already listens for. */
+    refuseAudio: enqueueActions(({ context, event, enqueue }) => {
+      const error = event.type === 'audio.send' ? unfitAudio(context.session.dialect, event.mimeType) : null;
+      if (error) enqueue.emit({ type: 'session.error', error });
+    }),
     toBargeIn: sendTo('bargeIn', ({ event }) => event as BargeInEvent),
     arm: sendTo('bargeIn', ({ event }) =>
       event.type === 'session.speaking' && event.speaking ? { type: 'agent.start' } : { type: 'agent.stop' },
@@ -90,7 +100,7 @@ export const conversationMachine = setup({
     reconnect: { actions: 'toSession' },
     'record.start': { actions: 'toSession' },
     'record.stop': { actions: 'toSession' },
-    'audio.send': { actions: 'toSession' },
+    'audio.send': [{ guard: 'audioUnfit', actions: 'refuseAudio' }, { actions: 'toSession' }],
     'turn.retry': { actions: 'toSession' },
     'audio.resume': { actions: 'toSession' },
     interrupt: { actions: 'toBargeIn' },

@@ -4,6 +4,7 @@ import { tutor } from './dialects/tutor.ts';
 import type { Dialect } from './dialects/types.ts';
 import { VoxError } from './errors.ts';
 import { createSessionMachine, type SessionOptions } from './session.ts';
+import { validateConversationOptions } from './validate.ts';
 
 export interface ConversationOptions extends Omit<SessionOptions, 'dialect' | 'adapters'> {
   /** The backend's wire protocol; default `tutor` (seed 004). */
@@ -20,6 +21,7 @@ export interface ConversationOptions extends Omit<SessionOptions, 'dialect' | 'a
 /** The conversation machine with its adapters provided, and its validated input. */
 export function createConversationMachine(options: ConversationOptions) {
   const { adapters = {} } = options;
+  validateConversationOptions(options, options.dialect ?? tutor);
   const session = createSessionMachine({ ...options, dialect: options.dialect ?? tutor, adapters });
   const confirmMs = options.bargeIn?.confirmMs ?? 150;
   if (!(confirmMs >= 0)) {
