@@ -197,8 +197,6 @@ export const connectionMachine = setup({
     hasPing: ({ context }) => context.settings.heartbeat.ping !== null,
     isPong: ({ context, event }) =>
       event.type === 'socket.message' && context.settings.heartbeat.isPong(event.data),
-    isServerPing: ({ context, event }) =>
-      event.type === 'socket.message' && context.settings.heartbeat.reply(event.data) !== null,
     verdictIs: ({ context, event }, params: { verdict: CloseVerdict }) =>
       verdictOf(context, event) === params.verdict,
     canRefreshToken: ({ context }) => context.settings.fetchToken && !context.authRetried,
@@ -369,15 +367,14 @@ export const connectionMachine = setup({
       enqueue.assign({ rttMs, pingSentAt: null });
       notify(enqueue, context, { type: 'connection.rtt', rttMs });
     }),
-    answerPing: enqueueActions(({ context, event, enqueue }) => {
+    /** A server's ping is answered here; every other frame goes to the owner. */
+    receive: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'socket.message') return;
-      const frame = context.settings.heartbeat.reply(event.data);
-      if (frame === null) return;
-      write(enqueue, context, [{ frame, kind: 'control', bytes: frameBytes(frame), at: undefined }]);
-    }),
-    forward: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'socket.message') return;
-      notify(enqueue, context, { type: 'connection.message', data: event.data, at: event.at });
+      const reply = context.settings.heartbeat.reply(event.data);
+      if (reply === null)
+        notify(enqueue, context, { type: 'connection.message', data: event.data, at: event.at });
+      else
+        write(enqueue, context, [{ frame: reply, kind: 'control', bytes: frameBytes(reply), at: undefined }]);
     }),
     reportSocketError: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'socket.error') return;
@@ -500,9 +497,10 @@ export const connectionMachine = setup({
         'handshake.done': { actions: { type: 'flush', params: { all: true } } },
         'socket.message': [
           { guard: not('isCurrent') },
+          // Unmonitored, there is no heartbeat timer to restart.
+          { guard: not('hasPing'), actions: ['seen', 'receive'] },
           { guard: 'isPong', target: '.healthy', actions: ['seen', 'confirmPong'] },
-          { guard: 'isServerPing', target: '.healthy', actions: ['seen', 'answerPing'] },
-          { target: '.healthy', actions: ['seen', 'forward'] },
+          { target: '.healthy', actions: ['seen', 'receive'] },
         ],
         'socket.pinged': [{ guard: not('isCurrent') }, { actions: 'pinged' }],
         'socket.close': closeTransitions(['reportLost']),
