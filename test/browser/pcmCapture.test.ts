@@ -63,7 +63,7 @@ async function captureFixture(
   await microphone.ended;
   capture.send({ type: 'stop' });
   const done = await capture.next('capture.done');
-  return { host, clip, capture, started, done, playAtMs: playAt * 1000, microphone };
+  return { host, clip, capture, started, done, microphone };
 }
 
 /** turn.wav captured once as a WAV turn with levels; two tests read it. */
@@ -93,13 +93,14 @@ describe('pcm capture (Chromium)', () => {
     expect(view.getUint32(40, true)).toBe(audio.length - 44);
     expect(done.mimeType).toBe('audio/wav');
     expect(done.durationMs).toBe(((audio.length - 44) / 2 / 16000) * 1000);
-    // The whole fixture is in it (plus the graph's start-up latency), at the right rate: a wrong rate
-    // or a dropped block would break the correlation with the fixture resampled to 16 kHz.
+    // The whole fixture is in it (plus the graph's start-up latency), at the right rate: a rate off by
+    // 0.1% already drops the correlation with the fixture resampled to 16 kHz to 0.26. Not 1.0: the
+    // browser's MediaStream path between the graph and the capture may glitch on a loaded machine.
     expect(done.durationMs).toBeGreaterThan(clip.durationMs);
     expect(done.durationMs).toBeLessThan(clip.durationMs + 1000);
     const captured = pcm16ToFloat32(audio.subarray(44));
     const match = bestLag(captured, resample(clip.samples, clip.rate, 16000), 16000);
-    expect(match.correlation).toBeGreaterThan(0.98);
+    expect(match.correlation).toBeGreaterThan(0.9);
   });
 
   test.each([
@@ -128,39 +129,42 @@ describe('pcm capture (Chromium)', () => {
         resample(clip.samples, clip.rate, sampleRate),
         sampleRate,
       );
-      expect(match.correlation).toBeGreaterThan(0.98);
+      expect(match.correlation).toBeGreaterThan(0.9);
     },
   );
 
   test('input levels follow the fixture: speech and the noise burst loud, the gaps between them quiet', async () => {
     const layout = (await manifest()).turn;
-    const { capture, playAtMs } = await captureTurn();
+    const { capture, clip, done } = await captureTurn();
     const levels = capture.of('capture.level');
-    // Windows on the audio clock, kept 150 ms clear of each edge (the graph adds a little latency).
+    // Where the fixture landed on the audio clock: the capture's first sample is one level window
+    // before the first level report; the correlation gives the fixture's offset from there. (Not from
+    // when it was started: on a loaded machine the browser's MediaStream path may drop tens of ms of the silence.)
+    const captured = pcm16ToFloat32((done.audio as Uint8Array).subarray(44));
+    const { lag } = bestLag(captured, resample(clip.samples, clip.rate, 16000), 16000);
+    const fixtureAt = (levels[0]?.at ?? 0) - 50 + lag / 16;
     const mean = (from: number, to: number) => {
-      const inside = levels.filter((l) => l.at >= playAtMs + from + 150 && l.at <= playAtMs + to - 150);
+      const inside = levels.filter((l) => l.at >= fixtureAt + from + 100 && l.at <= fixtureAt + to - 50);
       expect(inside.length).toBeGreaterThan(0);
       return inside.reduce((sum, l) => sum + l.rms, 0) / inside.length;
     };
-    const speech = mean(layout.speechAt, layout.speechAt + layout.speechMs);
-    const gap = mean(layout.speechAt + layout.speechMs, layout.noiseAt);
-    const lead = mean(0, layout.speechAt);
-    const noise = mean(layout.noiseAt - 100, layout.noiseAt + layout.noiseMs + 100);
-    expect(speech).toBeGreaterThan(0.02);
-    expect(noise).toBeGreaterThan(0.05);
-    expect(gap).toBeLessThan(0.001);
-    expect(lead).toBeLessThan(0.001);
+    const speechEnd = layout.speechAt + layout.speechMs;
+    expect(mean(layout.speechAt, speechEnd)).toBeGreaterThan(0.02);
+    expect(mean(layout.noiseAt - 50, layout.noiseAt + layout.noiseMs)).toBeGreaterThan(0.1);
+    expect(mean(speechEnd + 100, layout.noiseAt - 50)).toBeLessThan(0.001);
+    expect(mean(0, layout.speechAt - 50)).toBeLessThan(0.001);
     expect(levels.every((l) => l.peak >= l.rms && l.peak <= 1)).toBe(true);
   });
 
   test('mute captures silence without stopping the frame clock; unmute brings the sound back', async () => {
     const host = sharedHost();
-    const rate = host.context.sampleRate;
+    const context = host.context;
+    const rate = context.sampleRate;
     const tone = Float32Array.from(
       { length: rate * 3 },
       (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / rate),
     );
-    const microphone = graphMicrophone(host.context, tone, rate);
+    const microphone = graphMicrophone(context, tone, rate);
     const capture = startCapture(
       { format: { mimeType: 'audio/pcm', sampleRate: 16000, frameMs: 20 }, stream: microphone.stream },
       { host },
@@ -168,21 +172,21 @@ describe('pcm capture (Chromium)', () => {
     await capture.next('capture.started');
     microphone.source.start();
     const frames = () => capture.of('capture.frame');
-    const loud = (frame: { audio: Uint8Array }) => rms(pcm16ToFloat32(frame.audio)) > 0.1;
-    await until(() => frames().some(loud) && frames().length > 20, 'loud frames');
+    const loud = (frame: { audio: Uint8Array }) => rms(pcm16ToFloat32(frame.audio)) > 0.3;
+    const framesFrom = async (at: number, count: number) => {
+      await until(() => frames().filter((f) => f.at >= at).length >= count, `${count} frames after ${at} ms`);
+      return frames()
+        .filter((f) => f.at >= at)
+        .slice(0, count);
+    };
+    await until(() => frames().some(loud), 'loud frames');
     capture.send({ type: 'mute' });
-    const mutedFrom = frames().length + 10; // the fade and the frames already in flight
-    await until(() => frames().length > mutedFrom + 15, 'frames while muted');
-    const muted = frames().slice(mutedFrom, mutedFrom + 15);
-    expect(muted.every((f) => f.audio.every((b) => b === 0))).toBe(true);
+    // The mute fades in ~5 ms from the command's audio-clock time; 100 ms later it is exact silence.
+    const mutedAt = context.currentTime * 1000 + 100;
+    expect((await framesFrom(mutedAt, 15)).every((f) => f.audio.every((b) => b === 0))).toBe(true);
     capture.send({ type: 'unmute' });
-    const unmutedFrom = frames().length + 10;
-    await until(() => frames().length > unmutedFrom + 5, 'frames after unmute');
-    expect(
-      frames()
-        .slice(unmutedFrom, unmutedFrom + 5)
-        .every(loud),
-    ).toBe(true);
+    const unmutedAt = context.currentTime * 1000 + 100;
+    expect((await framesFrom(unmutedAt, 5)).every(loud)).toBe(true);
     expect(frames().every((f, i) => f.index === i)).toBe(true);
   });
 

@@ -64,7 +64,8 @@ describe('playback (rendered output in Chromium)', () => {
   ])(
     'streamed %s chunks at %i Hz play back to back: not one sample of gap or overlap',
     async (mimeType, sampleRate) => {
-      const { rate, rendered, player } = await setup({ jitterMs: 150 });
+      // A jitter buffer longer than the reply: it starts once complete, however late the machine delivers.
+      const { rate, rendered, player } = await setup({ jitterMs: 2000 });
       const signal = speechLike(Math.round(sampleRate * 0.6), sampleRate);
       const pcm = toPcm16(signal);
       for (const piece of splitBytes(pcm, 30, 1500)) {
@@ -108,12 +109,12 @@ describe('playback (rendered output in Chromium)', () => {
     const pieces = splitBytes(toPcm16(signal), 640, 640);
     const send = (piece: Uint8Array) =>
       player.send({ type: 'play', audio: piece, mimeType: 'audio/pcm', sampleRate, replyId: 'r1' });
-    pieces.slice(0, 50).forEach(send); // the first second
+    pieces.slice(0, 100).forEach(send); // the first two seconds
     const started = await player.next('playback.started');
     const start = frameOf(started.at, rate);
     await rendered.waitUntil(start + Math.round(rate * 0.3));
     player.send({ type: 'stop' });
-    pieces.slice(50).forEach(send); // late audio of the stopped reply keeps arriving
+    pieces.slice(100).forEach(send); // late audio of the stopped reply keeps arriving
     player.send({ type: 'end', replyId: 'r1' });
     const stopped = await player.next('playback.stopped');
     const silentFrom = frameOf(stopped.at, rate);
