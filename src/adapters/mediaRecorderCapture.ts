@@ -93,7 +93,7 @@ function mediaRecorderKind(options: MediaRecorderCaptureOptions): RecorderKind {
           recorder.ondataavailable = null;
           recorder.onerror = null;
           if (recorder.state !== 'inactive') recorder.stop();
-          destination.disconnect();
+          for (const track of destination.stream.getTracks()) track.stop();
           parts.signal.disconnect(destination);
         },
       };

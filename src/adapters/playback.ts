@@ -29,14 +29,25 @@ const WAV_TYPES = ['audio/wav', 'audio/wave', 'audio/x-wav', 'audio/vnd.wave'];
 const playbackError = (code: string, message: string, cause?: unknown) =>
   new VoxError('playback', code, message, { cause });
 
-/** Samples and their rate, from PCM and WAV directly (exact) or from the browser's decoder (MP3, ...). */
-async function decode(context: BaseAudioContext, { audio, mimeType, sampleRate }: PlaybackAudio) {
+const isRiff = (audio: Uint8Array) => String.fromCharCode(...audio.subarray(0, 4)) === 'RIFF';
+
+/**
+ * Samples and their rate, from PCM and WAV directly (exact) or from the browser's decoder (MP3, ...).
+ * `streamRate`: the rate of the reply so far, for WAV streams that send the header only once.
+ */
+async function decode(
+  context: BaseAudioContext,
+  { audio, mimeType, sampleRate }: PlaybackAudio,
+  streamRate?: number,
+) {
   const type = mimeType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (PCM_TYPES.includes(type)) {
-    if (!sampleRate) throw playbackError('playback.decode', `${mimeType} audio needs a sampleRate.`);
-    return { samples: pcm16ToFloat32(audio), rate: sampleRate };
+  const wavType = WAV_TYPES.includes(type);
+  if (PCM_TYPES.includes(type) || (wavType && streamRate && !isRiff(audio))) {
+    const rate = sampleRate ?? streamRate;
+    if (!rate) throw playbackError('playback.decode', `${mimeType} audio needs a sampleRate.`);
+    return { samples: pcm16ToFloat32(audio), rate };
   }
-  if (WAV_TYPES.includes(type)) {
+  if (wavType) {
     const wav = parseWav(audio);
     if (!(wav instanceof VoxError)) return { samples: mixToMono(wav.channels), rate: wav.sampleRate };
   }
@@ -169,7 +180,7 @@ export function playback(options: PlaybackOptions = {}) {
       chain = chain
         .then(async () => {
           if (number <= stoppedUpTo) return;
-          const { samples, rate: from } = await decode(context, audio);
+          const { samples, rate: from } = await decode(context, audio, resampler?.inRate);
           if (number <= stoppedUpTo) return;
           if (resampler && resampler.inRate !== from) push(number, resampler.flush());
           if (!resampler || resampler.inRate !== from) resampler = createResampler(from, rate);

@@ -58,22 +58,33 @@ async function expectRendered(
 }
 
 describe('playback (rendered output in Chromium)', () => {
+  const asWav = (sampleRate: number, piece: Uint8Array) =>
+    encodeWav({ sampleRate, channels: 1, samples: new Int16Array(piece.slice().buffer) });
   test.each([
-    ['audio/pcm', 16000],
-    ['audio/wav', 24000],
+    ['audio/pcm', 16000, 'raw', (_rate: number, piece: Uint8Array) => piece],
+    ['audio/wav', 24000, 'each a WAV file', (rate: number, piece: Uint8Array) => asWav(rate, piece)],
+    [
+      'audio/wav',
+      22050,
+      'one WAV header, then raw',
+      (rate: number, piece: Uint8Array, index: number) => (index === 0 ? asWav(rate, piece) : piece),
+    ],
   ])(
-    'streamed %s chunks at %i Hz play back to back: not one sample of gap or overlap',
-    async (mimeType, sampleRate) => {
+    'streamed %s chunks at %i Hz (%s) play back to back: not one sample of gap or overlap',
+    async (mimeType, sampleRate, _form, wrap) => {
       // A jitter buffer longer than the reply: it starts once complete, however late the machine delivers.
       const { rate, rendered, player } = await setup({ jitterMs: 2000 });
       const signal = speechLike(Math.round(sampleRate * 0.6), sampleRate);
       const pcm = toPcm16(signal);
-      for (const piece of splitBytes(pcm, 30, 1500)) {
-        const audio =
-          mimeType === 'audio/wav'
-            ? encodeWav({ sampleRate, channels: 1, samples: new Int16Array(piece.slice().buffer) })
-            : piece;
-        player.send({ type: 'play', audio, mimeType, sampleRate, replyId: 'r1' });
+      for (const [index, piece] of splitBytes(pcm, 30, 1500).entries()) {
+        const audio = wrap(sampleRate, piece, index);
+        player.send({
+          type: 'play',
+          audio,
+          mimeType,
+          replyId: 'r1',
+          ...(mimeType === 'audio/pcm' ? { sampleRate } : {}),
+        });
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
       player.send({ type: 'end', replyId: 'r1' });
