@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // Debian's Chromium; no browser download works on these machines (never `playwright install`).
@@ -42,9 +43,14 @@ const browserProject = (name: string, include: string[], flags: string[], exclud
 });
 
 export default defineConfig({
+  // `voxstate` and `voxstate/dialects/*` (imported by the server package) resolve to the sources
+  // under test, not to a `dist/` that may be stale or missing.
+  resolve: { conditions: ['source'] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
   test: {
     projects: [
       {
+        extends: true,
         test: {
           name: 'node',
           environment: 'node',

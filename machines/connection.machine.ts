@@ -331,7 +331,7 @@ export const connectionMachine = setup({
       const unsent = new Set(event.items.map((i) => i.seq));
       // Control frames (handshake, pings, interrupts) belong to the socket that refused them: the
       // next socket gets its own handshake.
-      const control = event.items.filter((i) => i.kind === 'control' && !i.ping);
+      const control = event.items.filter((i) => i.kind === 'control' && !i.heartbeat);
       enqueue.assign({
         outbox: requeue(
           context.outbox,
@@ -352,7 +352,7 @@ export const connectionMachine = setup({
       const frame = ping();
       enqueue.sendTo('socket', {
         type: 'write',
-        items: [{ frame, kind: 'control', bytes: frameBytes(frame), at: undefined, ping: true }],
+        items: [{ frame, kind: 'control', bytes: frameBytes(frame), at: undefined, heartbeat: true }],
         ping: true,
       } satisfies SocketCommand);
       enqueue.assign({ pingSeq: context.writeSeq, pingSentAt: null });
@@ -371,10 +371,13 @@ export const connectionMachine = setup({
     receive: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'socket.message') return;
       const reply = context.settings.heartbeat.reply(event.data);
-      if (reply === null)
+      if (reply === null) {
         notify(enqueue, context, { type: 'connection.message', data: event.data, at: event.at });
-      else
-        write(enqueue, context, [{ frame: reply, kind: 'control', bytes: frameBytes(reply), at: undefined }]);
+        return;
+      }
+      write(enqueue, context, [
+        { frame: reply, kind: 'control', bytes: frameBytes(reply), at: undefined, heartbeat: true },
+      ]);
     }),
     reportSocketError: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'socket.error') return;

@@ -18,8 +18,8 @@ export interface Outgoing {
   at: number | undefined;
   /** Write number, set when the frame is written; kept if a socket gives the frame back, to requeue it in order. */
   seq?: number;
-  /** The connection's own heartbeat ping, not a frame of the owner's. */
-  ping?: true;
+  /** The connection's own heartbeat frame (a ping, or the answer to a server's), not the owner's. */
+  heartbeat?: true;
 }
 
 /** Size of a frame on the wire: UTF-8 length for text, without allocating an encoded copy. */

@@ -653,7 +653,7 @@ describe('outgoing queue', () => {
       const h = connected();
       h.actor.send({ type: 'send', frame: 'init', kind: 'control' });
       unsent(h, { frame: 'init', kind: 'control', bytes: 4, at: undefined });
-      unsent(h, { frame: 'ping', kind: 'control', bytes: 4, at: undefined, ping: true });
+      unsent(h, { frame: 'ping', kind: 'control', bytes: 4, at: undefined, heartbeat: true });
       h.close(1006);
       tick(100);
       h.open();
