@@ -229,12 +229,16 @@ export function playback(options: PlaybackOptions = {}) {
         case 'end':
           if (command.replyId === undefined || command.replyId === ids.get(reply)) closeReply();
           return;
+        case 'finish':
+          return closeReply();
         case 'stop':
           return stop();
         case 'duck':
           return ramp(duck.gain, command.level ?? 0.25, command.rampMs ?? 15);
         case 'unduck':
           return ramp(duck.gain, 1, command.rampMs ?? 150);
+        case 'restore':
+          return ramp(duck.gain, 1, 150);
         case 'volume':
           return ramp(volume.gain, Math.min(1, Math.max(0, command.value)), 15);
         case 'sink':

@@ -90,6 +90,9 @@ export type PlaybackCommand =
   | ({ type: 'play' } & PlaybackAudio)
   /** No more chunks for the current reply: it ends when its audio has played. */
   | { type: 'end'; replyId?: string }
+  /** The session's (machines/session.types.ts) names for `end` of the current reply and `unduck`. */
+  | { type: 'finish'; reply?: number }
+  | { type: 'restore' }
   /**
    * Silence within one render quantum (a short fade), drop every queued chunk, and every chunk that
    * still arrives for the stopped reply ids. Answered by `playback.stopped` with what was heard.
