@@ -1,0 +1,100 @@
+import { type KeyboardEvent, type PointerEvent, useEffect } from 'react';
+import { useConversation, useSessionState } from 'voxstate/react';
+import type { TalkMode } from '../stage.ts';
+import { Icon } from './Icon.tsx';
+
+const typing = (target: EventTarget | null) =>
+  target instanceof HTMLElement && target.closest('input, textarea, select, button, [contenteditable]');
+
+/**
+ * Space talks from anywhere on the page (but not while a form control or another button has focus):
+ * held for push-to-talk, pressed on and off for toggle.
+ */
+function useSpaceBar(mode: TalkMode, press: () => void, release: () => void) {
+  useEffect(() => {
+    const down = (event: globalThis.KeyboardEvent) => {
+      if (event.code !== 'Space' || event.repeat || typing(event.target)) return;
+      event.preventDefault();
+      press();
+    };
+    const up = (event: globalThis.KeyboardEvent) => {
+      if (event.code !== 'Space' || typing(event.target)) return;
+      event.preventDefault();
+      if (mode === 'hold') release();
+    };
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+    };
+  }, [mode, press, release]);
+}
+
+/** The talk button (hold, or tap on and off) and the stop button that cuts the agent short. */
+export function TalkControls({ mode }: { mode: TalkMode }) {
+  const actor = useConversation();
+  const state = useSessionState();
+  const recording = state === 'recording';
+  const canTalk = state === 'ready' || recording;
+  const busy = state === 'processing' || state === 'speaking';
+
+  const start = () => actor.send({ type: 'record.start' });
+  const stop = () => actor.send({ type: 'record.stop' });
+  const press = mode === 'hold' ? start : recording ? stop : start;
+  useSpaceBar(mode, press, stop);
+
+  // Hold mode: the pointer (mouse, touch, pen) and the button's own keys start and stop the turn.
+  const holdKeys = (event: KeyboardEvent, action: () => void) => {
+    if (event.key !== ' ' && event.key !== 'Enter') return;
+    event.preventDefault();
+    if (!event.repeat) action();
+  };
+  const hold =
+    mode === 'hold'
+      ? {
+          onPointerDown: (event: PointerEvent<HTMLButtonElement>) => {
+            if (event.button !== 0) return;
+            event.currentTarget.setPointerCapture(event.pointerId);
+            start();
+          },
+          onPointerUp: stop,
+          onPointerCancel: stop,
+          onKeyDown: (event: KeyboardEvent) => holdKeys(event, start),
+          onKeyUp: (event: KeyboardEvent) => holdKeys(event, stop),
+        }
+      : { onClick: press };
+
+  const label = recording
+    ? mode === 'hold'
+      ? 'Release to send'
+      : 'Send what you said'
+    : mode === 'hold'
+      ? 'Hold to talk'
+      : 'Start talking';
+  return (
+    <div className="controls">
+      <button
+        type="button"
+        className="talk"
+        data-recording={recording}
+        disabled={!canTalk}
+        aria-pressed={recording}
+        aria-label={label}
+        {...hold}
+      >
+        <Icon name="mic" size={30} />
+      </button>
+      <button
+        type="button"
+        className="stop"
+        disabled={!busy}
+        onClick={() => actor.send({ type: 'interrupt' })}
+        aria-label="Stop the reply"
+      >
+        <Icon name="stop" size={16} />
+        <span>Stop</span>
+      </button>
+    </div>
+  );
+}

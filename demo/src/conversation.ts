@@ -1,0 +1,75 @@
+/**
+ * One conversation for the page: the voxstate actor with the browser's audio adapters, sharing one
+ * AudioContext (one clock for capture and playback, and the playback reference the orb listens to),
+ * and an offline event log. The browser adapters are not in the package's exports yet, so they come
+ * from the repository's sources (only here).
+ */
+import { createVoiceConversation, type Dialect } from 'voxstate';
+import { createEventLog, type EventLog, type StatelyInspector } from 'voxstate/inspect';
+import type { InspectionEvent, Observer } from 'xstate';
+import { mediaRecorderCapture } from '../../src/adapters/mediaRecorderCapture.ts';
+import { pcmCapture } from '../../src/adapters/pcmCapture.ts';
+import { playback } from '../../src/adapters/playback.ts';
+import { type AudioHost, createAudioHost } from '../../src/audio/host.ts';
+import type { UrlSettings } from './settings.ts';
+
+export type { AudioHost };
+
+export interface DemoConversation {
+  actor: ReturnType<typeof createVoiceConversation>;
+  host: AudioHost;
+  log: EventLog;
+  /** Stops the actor (socket, microphone, timers) and closes the AudioContext. */
+  close(): void;
+}
+
+/** The dialect's path on this page's origin: the dev server proxies it to the voice server. */
+export function socketUrl(dialect: Dialect, threadId: string, origin = location.origin): string {
+  const url = new URL(dialect.path, origin.replace(/^http/, 'ws'));
+  // Dialects without an init message name their thread in the URL; the reference server reads it.
+  url.searchParams.set('thread_id', threadId);
+  return url.toString();
+}
+
+/** WAV files and raw PCM frames come from the PCM worklet; WebM and Ogg from MediaRecorder. */
+function captureFor(dialect: Dialect, host: AudioHost) {
+  const type = dialect.capture.mimeType.split(';')[0];
+  return type === 'audio/wav' || type === 'audio/pcm' ? pcmCapture({ host }) : mediaRecorderCapture({ host });
+}
+
+export function createDemoConversation(options: {
+  dialect: Dialect;
+  threadId: string;
+  settings: UrlSettings;
+  inspector: StatelyInspector | null;
+}): DemoConversation {
+  const { dialect, threadId, settings, inspector } = options;
+  const host = createAudioHost({ contextOptions: { latencyHint: 'interactive' } });
+  const log = createEventLog({ limit: 400 });
+  const inspect: Observer<InspectionEvent> = {
+    next(event) {
+      log.next?.(event);
+      inspector?.next?.(event);
+    },
+  };
+  const actor = createVoiceConversation({
+    url: socketUrl(dialect, threadId),
+    dialect,
+    threadId,
+    autoConnect: true,
+    heartbeat: settings.heartbeat,
+    reconnect: settings.reconnect,
+    replyTimeoutMs: settings.replyTimeoutMs,
+    adapters: { capture: captureFor(dialect, host), playback: playback({ host }) },
+    inspect,
+  });
+  return {
+    actor,
+    host,
+    log,
+    close() {
+      actor.stop();
+      void host.close();
+    },
+  };
+}

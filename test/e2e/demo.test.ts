@@ -1,0 +1,234 @@
+/**
+ * The demo end to end, the way a user meets it: headless Chromium with a fake microphone playing
+ * generated speech, the page from a Vite dev server, the reference voice server behind it. Each step
+ * saves a screenshot into test/output/e2e.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { generateFixtures } from '../fixtures/generate.ts';
+import {
+  type Demo,
+  launch,
+  logEntries,
+  MICROPHONE_DENIED,
+  MICROPHONE_GRANTED,
+  NO_MICROPHONE,
+  openDemo,
+  screenshot,
+  startDemo,
+  timeToReconnecting,
+  waitForDialect,
+  waitForStage,
+  watchTurn,
+} from './harness.ts';
+
+/** Long enough for the fixture's sentence (it starts 0.5 s in and lasts about 2.5 s). */
+const SPEAK_MS = 3_300;
+
+let demo: Demo;
+
+beforeAll(async () => {
+  await generateFixtures();
+  demo = await startDemo();
+}, 60_000);
+
+afterAll(async () => {
+  await demo?.stop();
+});
+
+/** Holds the talk button for `SPEAK_MS` while the fake microphone plays the sentence. */
+async function holdToTalk(page: Page, during?: () => Promise<void>) {
+  await page.getByRole('button', { name: 'Hold to talk' }).hover();
+  await page.mouse.down();
+  await waitForStage(page, 'Listening…');
+  const started = Date.now();
+  await during?.();
+  await page.waitForTimeout(Math.max(0, SPEAK_MS - (Date.now() - started)));
+  await page.mouse.up();
+}
+
+/** Each text is the one before it with more words: the reply streamed in. */
+function expectStreamed(replies: string[], final: string) {
+  expect(replies.length).toBeGreaterThanOrEqual(3);
+  for (let i = 1; i < replies.length; i++) {
+    expect((replies[i] as string).startsWith(replies[i - 1] as string)).toBe(true);
+  }
+  expect(replies.at(-1)).toBe(final);
+}
+
+describe('with a microphone', () => {
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch(MICROPHONE_GRANTED);
+    page = await openDemo(browser, demo.url);
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  test('a full turn: speak, see the transcript and the reply stream in, hear it, back to ready', async () => {
+    await waitForStage(page, 'Ready');
+    await screenshot(page, '01-ready');
+
+    const turn = await watchTurn(page);
+    await holdToTalk(page, async () => {
+      await page.waitForTimeout(1_500); // mid-sentence: the orb follows the voice
+      await screenshot(page, '02-listening');
+    });
+
+    await page
+      .getByTestId('user-text')
+      .filter({ hasText: /^\[[\d.]+ s of audio, speech at [\d.]+–[\d.]+ s/ })
+      .waitFor({ timeout: 15_000 });
+    await page
+      .getByTestId('reply-text')
+      .filter({ hasText: /^You spoke for \S+ \S+ \S+/ })
+      .waitFor();
+    await screenshot(page, '03-reply-streaming');
+    await waitForStage(page, 'Speaking');
+    await screenshot(page, '04-speaking');
+    await waitForStage(page, 'Ready', 30_000);
+    await screenshot(page, '05-turn-done');
+
+    const final = (await page.getByTestId('reply-text').textContent()) ?? '';
+    expect(final).toMatch(
+      /^You spoke for [\d.]+ seconds, in one stretch\. I am the voxstate reference server/,
+    );
+    const record = await turn();
+    expectStreamed(record.replies, final);
+
+    // The reply's audio reached the output: the playback worklet reported its first and last sample,
+    // and the orb's analyser on what playback sends to the speakers measured sound.
+    const session = (await logEntries(page)).filter((entry) => entry.actor === 'session');
+    const started = session.findIndex((entry) => entry.event === 'playback.started');
+    expect(started).toBeGreaterThan(-1);
+    expect(session.slice(started).some((e) => e.event === 'playback.ended' && e.after === 'ready')).toBe(
+      true,
+    );
+    const peak = Number(await page.locator('.orb').getAttribute('data-output-peak'));
+    expect(peak).toBeGreaterThan(0.01);
+
+    console.log(
+      `e2e turn: release → first reply text ${Math.round((record.firstText ?? Number.NaN) - (record.released ?? 0))} ms, → first audio out ${Math.round((record.firstAudio ?? Number.NaN) - (record.released ?? 0))} ms; ${record.replies.length} reply texts shown while streaming`,
+    );
+
+    await page.getByRole('button', { name: 'Switch to the light theme' }).click();
+    await page.waitForTimeout(700); // the orb's colours ease over 0.6 s
+    await screenshot(page, '06-turn-done-light');
+    await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
+  }, 60_000);
+
+  test('the server restarts mid-conversation: the page reconnects and the next turn continues the thread', async () => {
+    await waitForStage(page, 'Ready');
+    await page.getByRole('button', { name: 'Restart server' }).click();
+    await waitForStage(page, 'Reconnecting…');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Reconnecting\.\.\. attempt \d+ of 10/ })
+      .waitFor();
+    await screenshot(page, '07-server-restarting');
+    await waitForStage(page, 'Ready', 20_000);
+
+    await holdToTalk(page);
+    await page
+      .getByTestId('reply-text')
+      .filter({ hasText: /This is turn 2 of our conversation\.$/ })
+      .waitFor({
+        timeout: 20_000,
+      });
+    await waitForStage(page, 'Ready', 30_000);
+    await screenshot(page, '08-turn-after-restart');
+  }, 60_000);
+
+  test('the server stops answering pings: the heartbeat notices, the page reconnects, and recovers', async () => {
+    const thread = await page.getByTestId('thread-id').textContent();
+    // A short heartbeat through the page's URL options.
+    await page.goto(`${demo.url}?heartbeat=400&pongTimeout=400&retry=100`);
+    await waitForStage(page, 'Ready');
+    // The thread survives the page load (localStorage).
+    expect(await page.getByTestId('thread-id').textContent()).toBe(thread);
+
+    const noticedMs = await timeToReconnecting(page, () =>
+      page.getByRole('button', { name: 'Stop answering pings' }).click(),
+    );
+    await screenshot(page, '09-pings-unanswered');
+
+    // It was the heartbeat that gave the socket up: an unanswered ping, not a close from the server.
+    const connection = (await logEntries(page)).filter((entry) => entry.actor === 'connection');
+    expect(
+      connection.some(
+        (e) =>
+          e.before === 'open.awaitingPong' &&
+          e.after === 'reconnecting' &&
+          e.event.startsWith('xstate.after'),
+      ),
+    ).toBe(true);
+
+    await page.getByRole('button', { name: 'Answer pings again' }).click();
+    const pongs = async () =>
+      (await logEntries(page)).filter((e) => e.actor === 'session' && e.event === 'connection.rtt').length;
+    const before = await pongs();
+    await expect.poll(pongs, { timeout: 10_000 }).toBeGreaterThan(before);
+    await waitForStage(page, 'Ready');
+    await screenshot(page, '10-pings-answered-again');
+    console.log(
+      `e2e heartbeat (400 ms + 400 ms): pings muted → page reconnecting after ${Math.round(noticedMs)} ms`,
+    );
+  }, 60_000);
+
+  test('seed 000 (message type): PCM frames out, streamed PCM back; Stop cuts a reply and the server gets stop_audio', async () => {
+    await page.locator('label', { hasText: 'Message type' }).click();
+    await waitForDialect(page, 'messageType');
+    await holdToTalk(page);
+    await page
+      .getByTestId('reply-text')
+      .filter({ hasText: /This is turn \d+ of our conversation\.$/ })
+      .waitFor({
+        timeout: 20_000,
+      });
+    await waitForStage(page, 'Ready', 30_000);
+    expect(Number(await page.locator('.orb').getAttribute('data-output-peak'))).toBeGreaterThan(0.01);
+
+    const interrupts = () =>
+      demo.voice.events.filter(
+        (e) => e.type === 'request' && e.request === 'interrupt' && e.dialect === 'messageType',
+      ).length;
+    expect(interrupts()).toBe(0);
+    await holdToTalk(page);
+    await waitForStage(page, 'Speaking', 20_000);
+    await page.getByRole('button', { name: 'Stop the reply' }).click();
+    await waitForStage(page, 'Ready');
+    await page.locator('.bubble-agent .tag', { hasText: 'interrupted' }).waitFor();
+    await expect.poll(interrupts).toBe(1);
+    await screenshot(page, '11-message-type-stopped');
+  }, 60_000);
+});
+
+/** Presses the talk button without a usable microphone, and returns the page with the notice. */
+async function talkWithout(flags: string[], name: string, title: string): Promise<Page> {
+  const browser = await launch(flags);
+  const page = await openDemo(browser, demo.url);
+  page.on('close', () => void browser.close());
+  await waitForStage(page, 'Ready');
+  await page.getByRole('button', { name: 'Hold to talk' }).click();
+  await page.getByRole('alert').filter({ hasText: title }).waitFor({ timeout: 10_000 });
+  await screenshot(page, name);
+  return page;
+}
+
+test('microphone denied: the page says so and how to allow it', async () => {
+  const page = await talkWithout(MICROPHONE_DENIED, '12-microphone-denied', 'Microphone blocked');
+  expect(await page.getByRole('alert').textContent()).toContain('Set Microphone to Allow for this site.');
+  expect(await page.getByRole('button', { name: 'Check again' }).isEnabled()).toBe(true);
+  await waitForStage(page, 'Ready');
+  await page.close();
+}, 30_000);
+
+test('no microphone: the page says so and what to connect', async () => {
+  const page = await talkWithout(NO_MICROPHONE, '13-no-microphone', 'No microphone found');
+  expect(await page.getByRole('alert').textContent()).toContain('Connect a microphone or a headset.');
+  await page.close();
+}, 30_000);
