@@ -56,6 +56,6 @@ export function stageView(
     case 'speaking':
       return needsClick
         ? { title: 'The reply is waiting', hint: 'Your browser needs a click to play it' }
-        : { title: 'Speaking', hint: 'Stop cuts the reply short' };
+        : { title: 'Speaking', hint: 'Stop, or Esc, cuts the reply short' };
   }
 }

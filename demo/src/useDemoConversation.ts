@@ -6,8 +6,8 @@ import type { UrlSettings } from './settings.ts';
 
 declare global {
   interface Window {
-    /** The live conversation and its event log, for the browser console. */
-    voxstate?: Pick<DemoConversation, 'actor' | 'log'>;
+    /** The live conversation, its event log and its AudioContext, for the browser console. */
+    voxstate?: Pick<DemoConversation, 'actor' | 'log' | 'host'>;
   }
 }
 
@@ -25,7 +25,7 @@ export function useDemoConversation(
   useEffect(() => {
     const created = createDemoConversation({ dialect, threadId, settings, inspector });
     setConversation(created);
-    window.voxstate = { actor: created.actor, log: created.log };
+    window.voxstate = { actor: created.actor, log: created.log, host: created.host };
     return () => created.close();
   }, [dialect, threadId, settings, inspector]);
   return conversation;

@@ -24,6 +24,8 @@ import {
 
 /** Long enough for the fixture's sentence (it starts 0.5 s in and lasts about 2.5 s). */
 const SPEAK_MS = 3_300;
+/** The embedded server's reply after a thread's first turn. */
+const TURN_REPLY = /This is turn \d+ of our conversation\.$/;
 
 let demo: Demo;
 
@@ -179,32 +181,58 @@ describe('with a microphone', () => {
     );
   }, 60_000);
 
-  test('seed 000 (message type): PCM frames out, streamed PCM back; Stop cuts a reply and the server gets stop_audio', async () => {
+  test('seed 000 (message type): PCM frames out, streamed PCM back; a blocked reply plays on a click; Stop cuts it and the server gets stop_audio', async () => {
     await page.locator('label', { hasText: 'Message type' }).click();
     await waitForDialect(page, 'messageType');
     await holdToTalk(page);
-    await page
-      .getByTestId('reply-text')
-      .filter({ hasText: /This is turn \d+ of our conversation\.$/ })
-      .waitFor({
-        timeout: 20_000,
-      });
+    await page.getByTestId('reply-text').filter({ hasText: TURN_REPLY }).waitFor({ timeout: 20_000 });
     await waitForStage(page, 'Ready', 30_000);
     expect(Number(await page.locator('.orb').getAttribute('data-output-peak'))).toBeGreaterThan(0.01);
+
+    // The browser suspends the AudioContext (the autoplay policy, an iOS interruption) before the
+    // next reply arrives: the page asks for a click, and the click plays it.
+    await holdToTalk(page);
+    await page
+      .getByTestId('stage')
+      .filter({ hasText: /^(Transcribing|Thinking|Synthesizing)/ })
+      .waitFor();
+    await page.evaluate(() => window.voxstate?.host.context.suspend());
+    await waitForStage(page, 'The reply is waiting', 20_000);
+    await page.getByRole('status').filter({ hasText: 'Sound is paused by the browser' }).waitFor();
+    await screenshot(page, '11-needs-a-click');
+    await page.getByRole('button', { name: 'Play the reply' }).click();
+    await waitForStage(page, 'Speaking');
 
     const interrupts = () =>
       demo.voice.events.filter(
         (e) => e.type === 'request' && e.request === 'interrupt' && e.dialect === 'messageType',
       ).length;
     expect(interrupts()).toBe(0);
-    await holdToTalk(page);
-    await waitForStage(page, 'Speaking', 20_000);
     await page.getByRole('button', { name: 'Stop the reply' }).click();
     await waitForStage(page, 'Ready');
     await page.locator('.bubble-agent .tag', { hasText: 'interrupted' }).waitFor();
     await expect.poll(interrupts).toBe(1);
-    await screenshot(page, '11-message-type-stopped');
+    await screenshot(page, '12-reply-stopped');
   }, 60_000);
+
+  test('the inspector button opens the Stately inspector and the conversation starts over under it, same thread', async () => {
+    const thread = await page.getByTestId('thread-id').textContent();
+    // The hosted inspector needs the internet: a stand-in page answers for it.
+    await page
+      .context()
+      .route('https://stately.ai/**', (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<title>Stately inspector</title>' }),
+      );
+    const [popup] = await Promise.all([
+      page.waitForEvent('popup'),
+      page.getByRole('button', { name: 'Open the Stately inspector' }).click(),
+    ]);
+    expect(popup.url()).toMatch(/^https:\/\/stately\.ai\/inspect/);
+    await popup.close();
+    await page.getByRole('button', { name: 'Reopen the Stately inspector' }).waitFor();
+    await waitForStage(page, 'Ready');
+    expect(await page.getByTestId('thread-id').textContent()).toBe(thread);
+  }, 30_000);
 });
 
 /** Presses the talk button without a usable microphone, and returns the page with the notice. */
@@ -220,7 +248,7 @@ async function talkWithout(flags: string[], name: string, title: string): Promis
 }
 
 test('microphone denied: the page says so and how to allow it', async () => {
-  const page = await talkWithout(MICROPHONE_DENIED, '12-microphone-denied', 'Microphone blocked');
+  const page = await talkWithout(MICROPHONE_DENIED, '13-microphone-denied', 'Microphone blocked');
   expect(await page.getByRole('alert').textContent()).toContain('Set Microphone to Allow for this site.');
   expect(await page.getByRole('button', { name: 'Check again' }).isEnabled()).toBe(true);
   await waitForStage(page, 'Ready');
@@ -228,7 +256,7 @@ test('microphone denied: the page says so and how to allow it', async () => {
 }, 30_000);
 
 test('no microphone: the page says so and what to connect', async () => {
-  const page = await talkWithout(NO_MICROPHONE, '13-no-microphone', 'No microphone found');
+  const page = await talkWithout(NO_MICROPHONE, '14-no-microphone', 'No microphone found');
   expect(await page.getByRole('alert').textContent()).toContain('Connect a microphone or a headset.');
   await page.close();
 }, 30_000);

@@ -20,11 +20,7 @@ export function ConversationInfo({ choice, threadId, onNewThread, onOpenInspecto
       <dl className="facts">
         <dt>Protocol</dt>
         <dd>
-          {choice.label} <span className="muted">({choice.seed})</span>
-        </dd>
-        <dt>Path</dt>
-        <dd>
-          <code>{choice.dialect.path}</code>
+          {choice.label} <span className="muted">({choice.seed})</span> on <code>{choice.dialect.path}</code>
         </dd>
         <dt>Audio</dt>
         <dd>{choice.audio}</dd>

@@ -8,11 +8,12 @@ const typing = (target: EventTarget | null) =>
 
 /**
  * Space talks from anywhere on the page (but not while a form control or another button has focus):
- * held for push-to-talk, pressed on and off for toggle.
+ * held for push-to-talk, pressed on and off for toggle. Escape stops the reply.
  */
-function useSpaceBar(mode: TalkMode, press: () => void, release: () => void) {
+function useKeys(mode: TalkMode, press: () => void, release: () => void, interrupt: () => void) {
   useEffect(() => {
     const down = (event: globalThis.KeyboardEvent) => {
+      if (event.key === 'Escape') return interrupt();
       if (event.code !== 'Space' || event.repeat || typing(event.target)) return;
       event.preventDefault();
       press();
@@ -28,7 +29,7 @@ function useSpaceBar(mode: TalkMode, press: () => void, release: () => void) {
       window.removeEventListener('keydown', down);
       window.removeEventListener('keyup', up);
     };
-  }, [mode, press, release]);
+  }, [mode, press, release, interrupt]);
 }
 
 /** The talk button (hold, or tap on and off) and the stop button that cuts the agent short. */
@@ -41,8 +42,9 @@ export function TalkControls({ mode }: { mode: TalkMode }) {
 
   const start = () => actor.send({ type: 'record.start' });
   const stop = () => actor.send({ type: 'record.stop' });
+  const interrupt = () => actor.send({ type: 'interrupt' });
   const press = mode === 'hold' ? start : recording ? stop : start;
-  useSpaceBar(mode, press, stop);
+  useKeys(mode, press, stop, interrupt);
 
   // Hold mode: the pointer (mouse, touch, pen) and the button's own keys start and stop the turn.
   const holdKeys = (event: KeyboardEvent, action: () => void) => {
@@ -89,8 +91,10 @@ export function TalkControls({ mode }: { mode: TalkMode }) {
         type="button"
         className="stop"
         disabled={!busy}
-        onClick={() => actor.send({ type: 'interrupt' })}
+        onClick={interrupt}
         aria-label="Stop the reply"
+        aria-keyshortcuts="Escape"
+        title="Stop the reply (Esc)"
       >
         <Icon name="stop" size={16} />
         <span>Stop</span>
