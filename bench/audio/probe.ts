@@ -98,7 +98,7 @@ async function adapterTrial(options: ProbeOptions, pcm: Uint8Array, seed: number
   const sentAt = performance.now();
   // Mapped as soon as it starts: the fake output device's clock may drift from performance.now().
   const first = player.next('playback.started', 30_000).then((started) => {
-    const start = Math.round((started.at * out) / 1000);
+    const start = Math.round((started.audioAt * out) / 1000);
     return { start, firstSampleMs: audibleAt(context, start) - sentAt };
   });
   for (const piece of pieces) {
@@ -107,15 +107,15 @@ async function adapterTrial(options: ProbeOptions, pcm: Uint8Array, seed: number
       audio: piece,
       mimeType: 'audio/pcm',
       sampleRate: options.rate,
-      replyId: 'r',
+      reply: 1,
     });
     await sleep(((piece.length / 2 / options.rate) * 1000) / options.speedup);
   }
-  player.send({ type: 'end', replyId: 'r' });
+  player.send({ type: 'finish', reply: 1 });
   const { start, firstSampleMs } = await first;
   const ended = await player.next('playback.ended', 30_000);
   const expected = resampled(pcm16ToFloat32(pcm), options.rate, out);
-  await rendered.waitUntil(Math.round((ended.at * out) / 1000) + 256);
+  await rendered.waitUntil(Math.round((ended.audioAt * out) / 1000) + 256);
   const starts = boundaries(pieces, options.rate, out);
   const underruns = player.of('playback.underrun').length;
   const result = {
@@ -198,17 +198,17 @@ async function stopTrial(): Promise<{
     (_, i) => 0.5 * Math.sin((2 * Math.PI * 300 * i) / 16000),
   );
   const sentAt = performance.now();
-  player.send({ type: 'play', audio: toPcm16(tone), mimeType: 'audio/pcm', sampleRate: 16000, replyId: 's' });
+  player.send({ type: 'play', audio: toPcm16(tone), mimeType: 'audio/pcm', sampleRate: 16000, reply: 1 });
   const started = await player.next('playback.started');
-  const firstSampleMs = audibleAt(context, Math.round((started.at * rate) / 1000)) - sentAt;
+  const firstSampleMs = audibleAt(context, Math.round((started.audioAt * rate) / 1000)) - sentAt;
   await rendered.waitUntil(
-    Math.round((started.at * rate) / 1000) + rate / 5 + Math.floor(Math.random() * 128),
+    Math.round((started.audioAt * rate) / 1000) + rate / 5 + Math.floor(Math.random() * 128),
   );
   const stopAt = performance.now();
   player.send({ type: 'stop' });
-  player.send({ type: 'play', audio: toPcm16(tone), mimeType: 'audio/pcm', sampleRate: 16000, replyId: 's' });
+  player.send({ type: 'play', audio: toPcm16(tone), mimeType: 'audio/pcm', sampleRate: 16000, reply: 1 });
   const stopped = await player.next('playback.stopped');
-  const silent = Math.round((stopped.at * rate) / 1000);
+  const silent = Math.round((stopped.audioAt * rate) / 1000);
   await rendered.waitUntil(silent + rate / 4);
   const after = rendered.read(silent, silent + rate / 4).filter((v) => v !== 0).length;
   const stopToSilentMs = audibleAt(context, silent) - stopAt;

@@ -32,7 +32,7 @@ export interface CaptureParts {
   /** Sends `flush` to the worklet and resolves with its `flushed` answer. */
   flush(): Promise<number>;
   /** Audio-clock ms of worklet output sample `index`. */
-  timeOf(index: number): number;
+  audioTimeOf(index: number): number;
   emit(event: CaptureEvent): void;
   fail(error: VoxError): void;
 }
@@ -132,7 +132,8 @@ export function captureAdapter(options: CaptureAdapterOptions, kind: RecorderKin
         audio,
         mimeType: plan.mimeType,
         durationMs,
-        at: context.currentTime * 1000,
+        at: Date.now(),
+        audioAt: context.currentTime * 1000,
       });
       release();
     };
@@ -174,18 +175,24 @@ export function captureAdapter(options: CaptureAdapterOptions, kind: RecorderKin
       node.port.onmessage = ({ data }: MessageEvent<CaptureMessage>) => {
         if (data.type === 'start') startFrame = data.frame;
         else if (data.type === 'level')
-          emit({ type: 'capture.level', rms: data.rms, peak: data.peak, at: timeOf(data.end) });
+          emit({
+            type: 'capture.level',
+            rms: data.rms,
+            peak: data.peak,
+            at: Date.now(),
+            audioAt: audioTimeOf(data.end),
+          });
         else if (data.type === 'flushed') flushed?.(data.samples);
         else recorder?.onMessage?.(data);
       };
       // The worklet's output is silent; the connection keeps it pulled by the rendering graph.
       gain.connect(node).connect(context.destination);
-      const timeOf = (index: number) => (startFrame / context.sampleRate + index / plan.outRate) * 1000;
+      const audioTimeOf = (index: number) => (startFrame / context.sampleRate + index / plan.outRate) * 1000;
       recorder = kind.start(
         {
           context,
           signal: gain,
-          timeOf,
+          audioTimeOf,
           emit,
           fail,
           flush: () =>
@@ -206,7 +213,8 @@ export function captureAdapter(options: CaptureAdapterOptions, kind: RecorderKin
         sampleRate: plan.outRate,
         deviceId: settings?.deviceId,
         label,
-        at: context.currentTime * 1000,
+        at: Date.now(),
+        audioAt: context.currentTime * 1000,
       });
       onDeviceChange();
       if (stopping) {
@@ -235,8 +243,7 @@ export function captureAdapter(options: CaptureAdapterOptions, kind: RecorderKin
           else stopping = true; // still opening: stop right after the start
           return;
         case 'mute':
-        case 'unmute':
-          muted = command.type === 'mute';
+          muted = command.muted;
           gain?.gain.setTargetAtTime(muted ? 0 : 1, context.currentTime, 0.005);
           return;
         case 'device':

@@ -59,11 +59,12 @@ function mediaRecorderKind(options: MediaRecorderCaptureOptions): RecorderKind {
       const startedAt = context.currentTime * 1000;
       recorder.ondataavailable = ({ data }) => {
         if (data.size === 0) return;
-        const at = context.currentTime * 1000;
+        const at = Date.now();
+        const audioAt = context.currentTime * 1000;
         // Blob reads may settle out of order: chain them to keep the container stream in order.
         pending = pending.then(async () => {
           const audio = new Uint8Array(await data.arrayBuffer());
-          if (streaming) parts.emit({ type: 'capture.frame', audio, index: index++, at });
+          if (streaming) parts.emit({ type: 'capture.frame', audio, index: index++, at, audioAt });
           else chunks.push(audio);
         });
       };

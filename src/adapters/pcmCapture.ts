@@ -39,8 +39,13 @@ const pcmKind: RecorderKind = {
         if (message.type !== 'frame') return;
         if (!streaming) frames.push(message.pcm);
         else {
-          const at = parts.timeOf(message.index * plan.frameSamples);
-          parts.emit({ type: 'capture.frame', audio: bytesOf(message.pcm), index: message.index, at });
+          parts.emit({
+            type: 'capture.frame',
+            audio: bytesOf(message.pcm),
+            index: message.index,
+            at: Date.now(),
+            audioAt: parts.audioTimeOf(message.index * plan.frameSamples),
+          });
         }
       },
       async stop() {

@@ -118,10 +118,11 @@ export function playback(options: PlaybackOptions = {}) {
         }),
       );
 
-    // Replies are numbered; the worklet and the decode chain drop anything of a stopped number.
-    const ids = new Map<number, string | undefined>();
+    // Replies get increasing numbers here (the worklet drops anything of a stopped number); `keys`
+    // maps them to the caller's `reply`, and `stoppedKeys` drops late audio of a stopped one.
+    const keys = new Map<number, number | undefined>();
     const pushed = new Map<number, number>();
-    const stoppedIds = new Set<string>();
+    const stoppedKeys = new Set<number>();
     let reply = -1;
     let open = false;
     let stoppedUpTo = -1;
@@ -130,18 +131,15 @@ export function playback(options: PlaybackOptions = {}) {
 
     const ms = (samples: number) => (samples / rate) * 1000;
     const report = (message: PlayerMessage) => {
-      const replyId = ids.get(message.reply);
-      const at = ms(message.frame);
-      if (message.type === 'started') emit({ type: 'playback.started', replyId, at });
-      else if (message.type === 'underrun') emit({ type: 'playback.underrun', replyId, at });
-      else
-        emit({
-          type: message.type === 'ended' ? 'playback.ended' : 'playback.stopped',
-          replyId,
-          at,
-          heardMs: ms(message.played),
-        });
-      if (message.type !== 'started' && message.type !== 'underrun') ids.delete(message.reply);
+      const key = keys.get(message.reply);
+      const times = { at: Date.now(), audioAt: ms(message.frame) };
+      if (message.type === 'started') emit({ type: 'playback.started', reply: key, ...times });
+      else if (message.type === 'underrun') emit({ type: 'playback.underrun', reply: key, ...times });
+      else {
+        const type = message.type === 'ended' ? 'playback.ended' : 'playback.stopped';
+        emit({ type, reply: key, ...times, heardMs: ms(message.played) });
+        keys.delete(message.reply);
+      }
     };
 
     const push = (number: number, samples: Float32Array) => {
@@ -149,7 +147,7 @@ export function playback(options: PlaybackOptions = {}) {
       pushed.set(number, (pushed.get(number) ?? 0) + samples.length);
       post({ type: 'push', reply: number, samples });
     };
-    const closeReply = () => {
+    const finish = () => {
       if (!open) return;
       open = false;
       const number = reply;
@@ -158,23 +156,22 @@ export function playback(options: PlaybackOptions = {}) {
         resampler = undefined;
         if (number <= stoppedUpTo) return;
         if (pushed.get(number)) post({ type: 'end', reply: number });
-        else
-          emit({
-            type: 'playback.ended',
-            replyId: ids.get(number),
-            at: context.currentTime * 1000,
-            heardMs: 0,
-          });
+        else {
+          // Nothing of it could be played (undecodable): it ends unheard rather than never.
+          const times = { at: Date.now(), audioAt: context.currentTime * 1000 };
+          emit({ type: 'playback.ended', reply: keys.get(number), ...times, heardMs: 0 });
+          keys.delete(number);
+        }
         pushed.delete(number);
       });
     };
     const play = (audio: PlaybackAudio) => {
-      if (audio.replyId !== undefined && stoppedIds.has(audio.replyId)) return; // late audio of a stopped reply
-      if (!open || audio.whole || audio.replyId !== ids.get(reply)) {
-        closeReply();
+      if (audio.reply !== undefined && stoppedKeys.has(audio.reply)) return; // late audio of a stopped reply
+      if (!open || audio.whole || audio.reply !== keys.get(reply)) {
+        finish();
         reply++;
         open = true;
-        ids.set(reply, audio.replyId);
+        keys.set(reply, audio.reply);
       }
       const number = reply;
       chain = chain
@@ -186,13 +183,14 @@ export function playback(options: PlaybackOptions = {}) {
           if (!resampler || resampler.inRate !== from) resampler = createResampler(from, rate);
           push(number, resampler.process(samples));
         })
-        .catch((error) => emit({ type: 'playback.error', error, replyId: audio.replyId }));
-      if (audio.whole) closeReply();
+        .catch((error) => emit({ type: 'playback.error', error, reply: audio.reply }));
+      if (audio.whole) finish();
     };
-    const stop = () => {
+    const stop = (key: number | undefined) => {
+      if (key !== undefined) stoppedKeys.add(key);
       for (let n = stoppedUpTo + 1; n <= reply; n++) {
-        const id = ids.get(n);
-        if (id !== undefined) stoppedIds.add(id);
+        const stopped = keys.get(n);
+        if (stopped !== undefined) stoppedKeys.add(stopped);
       }
       open = false;
       resampler = undefined;
@@ -226,19 +224,15 @@ export function playback(options: PlaybackOptions = {}) {
       switch (command.type) {
         case 'play':
           return play(command);
-        case 'end':
-          if (command.replyId === undefined || command.replyId === ids.get(reply)) closeReply();
-          return;
         case 'finish':
-          return closeReply();
+          if (command.reply === undefined || command.reply === keys.get(reply)) finish();
+          return;
         case 'stop':
-          return stop();
+          return stop(command.reply);
         case 'duck':
           return ramp(duck.gain, command.level ?? 0.25, command.rampMs ?? 15);
-        case 'unduck':
-          return ramp(duck.gain, 1, command.rampMs ?? 150);
         case 'restore':
-          return ramp(duck.gain, 1, 150);
+          return ramp(duck.gain, 1, command.rampMs ?? 150);
         case 'volume':
           return ramp(volume.gain, Math.min(1, Math.max(0, command.value)), 15);
         case 'sink':

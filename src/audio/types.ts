@@ -4,9 +4,11 @@ import type { VoxError } from '../errors.ts';
 /**
  * The events and commands of the audio adapters (`pcmCapture`, `mediaRecorderCapture`, `playback`).
  *
- * Time: every `at` is in milliseconds on the AudioContext's clock (`context.currentTime × 1000`), not
- * `Date.now()`. Capture and playback that share one `AudioHost` share that clock, so a speech onset and
- * the agent's audio can be compared sample-accurately (barge-in).
+ * Time: `at` is `Date.now()` when the adapter sends the event, as on every adapter event of the
+ * library. `audioAt` is milliseconds on the AudioContext's clock (`context.currentTime × 1000`) of what
+ * the event describes (a frame's first sample, a reply's first audible sample): capture and playback
+ * that share one `AudioHost` share that clock, so a speech onset and the agent's audio compare
+ * sample-accurately (barge-in).
  */
 
 /** A microphone as `enumerateDevices` lists it (labels are empty until the user grants access). */
@@ -39,20 +41,29 @@ export type CaptureEvent =
       deviceId?: string;
       label?: string;
       at: number;
+      audioAt: number;
     }
   /**
    * Streaming formats: one frame (`pcm`: 16-bit little-endian mono, `frameMs` long; `mediaRecorder`: one
    * timeslice of the container stream, the first one carrying its header). `index` counts from 0.
+   * `audioAt`: pcm, the frame's first sample; mediaRecorder, when the browser delivered the timeslice.
    */
-  | { type: 'capture.frame'; audio: Uint8Array; index: number; at: number }
+  | { type: 'capture.frame'; audio: Uint8Array; index: number; at: number; audioAt: number }
   /** Input level for a meter: RMS and peak in [0, 1] over the last `levelMs`. */
-  | { type: 'capture.level'; rms: number; peak: number; at: number }
+  | { type: 'capture.level'; rms: number; peak: number; at: number; audioAt: number }
   /**
    * The capture ended after `stop` and the microphone is released. `audio` is the whole recording for
    * turn formats (a real WAV for `audio/wav`; the container file for MediaRecorder without `frameMs`),
    * absent for streaming formats, whose audio went out as frames.
    */
-  | { type: 'capture.done'; audio?: Uint8Array; mimeType: string; durationMs: number; at: number }
+  | {
+      type: 'capture.done';
+      audio?: Uint8Array;
+      mimeType: string;
+      durationMs: number;
+      at: number;
+      audioAt: number;
+    }
   /** The list of microphones, at start and after every `devicechange`. */
   | { type: 'capture.devices'; devices: AudioInputDevice[] }
   /** The microphone changed after a `device` command. */
@@ -66,8 +77,8 @@ export type CaptureEvent =
 export type CaptureCommand =
   /** End the turn: flush what is buffered, send `capture.done`, release the microphone. */
   | { type: 'stop' }
-  | { type: 'mute' }
-  | { type: 'unmute' }
+  /** Muted, the microphone captures silence; frames keep coming, so the stream's clock does not jump. */
+  | { type: 'mute'; muted: boolean }
   /** Switch microphones without ending the capture (pcm: the frame clock does not jump). */
   | { type: 'device'; deviceId: string }
   /** Resume a suspended AudioContext; send it from a click handler (a user gesture). */
@@ -82,26 +93,27 @@ export interface PlaybackAudio {
   sampleRate?: number;
   /** A complete reply in one piece (seed 004's `tts_complete`): plays at once, then ends the reply. */
   whole?: boolean;
-  /** Chunks with the same id form one reply; a new id ends the previous reply. */
-  replyId?: string;
+  /**
+   * Which reply the audio belongs to (the session's turn id). Chunks with the same `reply` form one
+   * reply; a new value finishes the previous one. Events name the reply they are about.
+   */
+  reply?: number;
 }
 
 export type PlaybackCommand =
   | ({ type: 'play' } & PlaybackAudio)
-  /** No more chunks for the current reply: it ends when its audio has played. */
-  | { type: 'end'; replyId?: string }
-  /** The session's (machines/session.types.ts) names for `end` of the current reply and `unduck`. */
+  /** No more chunks for this reply (default: the current one): it ends when its audio has played. */
   | { type: 'finish'; reply?: number }
-  | { type: 'restore' }
   /**
    * Silence within one render quantum (a short fade), drop every queued chunk, and every chunk that
-   * still arrives for the stopped reply ids. Answered by `playback.stopped` with what was heard.
+   * still arrives for a stopped reply (and for `reply`, even if none of it came yet). Answered by
+   * `playback.stopped` with what was heard.
    */
-  | { type: 'stop' }
+  | { type: 'stop'; reply?: number }
   /** Lower the volume smoothly to `level` (default 0.25) over `rampMs` (default 15). */
   | { type: 'duck'; level?: number; rampMs?: number }
   /** Restore the volume smoothly over `rampMs` (default 150). */
-  | { type: 'unduck'; rampMs?: number }
+  | { type: 'restore'; rampMs?: number }
   /** Output volume, 0 to 1. */
   | { type: 'volume'; value: number }
   /** Output device (`AudioContext.setSinkId`, where the browser has it); '' is the default device. */
@@ -110,17 +122,17 @@ export type PlaybackCommand =
   | { type: 'resume' };
 
 export type PlaybackEvent =
-  /** The first sample of a reply reached the output, at audio-clock time `at`. */
-  | { type: 'playback.started'; replyId?: string; at: number }
-  /** The reply played to its end. `heardMs`: how much of it reached the output. */
-  | { type: 'playback.ended'; replyId?: string; at: number; heardMs: number }
-  /** After `stop`: silent from `at` on. `heardMs`: how much of the reply the user heard. */
-  | { type: 'playback.stopped'; replyId?: string; at: number; heardMs: number }
+  /** The first sample of a reply reached the output, at audio-clock time `audioAt`. */
+  | { type: 'playback.started'; reply?: number; at: number; audioAt: number }
+  /** The reply played to its end (after `finish`). `heardMs`: how much of it reached the output. */
+  | { type: 'playback.ended'; reply?: number; at: number; audioAt: number; heardMs: number }
+  /** After `stop`: silent from `audioAt` on. `heardMs`: how much of the reply the user heard. */
+  | { type: 'playback.stopped'; reply?: number; at: number; audioAt: number; heardMs: number }
   /** The reply's audio ran out before its end (the network is late): silence until the jitter buffer refills. */
-  | { type: 'playback.underrun'; replyId?: string; at: number }
+  | { type: 'playback.underrun'; reply?: number; at: number; audioAt: number }
   /** The AudioContext is suspended (autoplay policy: "needs a click"); audio waits until `resume`. */
   | { type: 'playback.blocked' }
   | { type: 'playback.resumed' }
   | { type: 'playback.sink'; deviceId: string }
   /** Not fatal: a reply that cannot be decoded, an output device that cannot be used. */
-  | { type: 'playback.error'; error: VoxError; replyId?: string };
+  | { type: 'playback.error'; error: VoxError; reply?: number };

@@ -81,7 +81,7 @@ describe('MediaRecorder capture (Chromium)', () => {
     expect(Array.from(audio.subarray(0, 4))).toEqual(EBML_MAGIC);
     const player = runAdapter<PlaybackCommand, PlaybackEvent>(playback({ host }));
     cleanup.push(() => player.stop());
-    player.send({ type: 'play', audio, mimeType: done.mimeType, whole: true, replyId: 'echo' });
+    player.send({ type: 'play', audio, mimeType: done.mimeType, whole: true, reply: 1 });
     const ended = await player.next('playback.ended');
     expect(ended.heardMs).toBeGreaterThan(speechMs - 150);
   });

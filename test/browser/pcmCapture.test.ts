@@ -120,8 +120,8 @@ describe('pcm capture (Chromium)', () => {
       const samples = (sampleRate * frameMs) / 1000;
       expect(frames.length).toBe(Math.ceil((done.durationMs * sampleRate) / 1000 / samples));
       expect(frames.every((f, i) => f.index === i && f.audio.length === samples * 2)).toBe(true);
-      const first = frames[0]?.at ?? 0;
-      expect(frames.every((f, i) => Math.abs(f.at - first - i * frameMs) < 1e-6)).toBe(true);
+      const first = frames[0]?.audioAt ?? 0;
+      expect(frames.every((f, i) => Math.abs(f.audioAt - first - i * frameMs) < 1e-6)).toBe(true);
       const joined = new Uint8Array(frames.length * samples * 2);
       frames.forEach((f, i) => joined.set(f.audio, i * samples * 2));
       const match = bestLag(
@@ -142,9 +142,11 @@ describe('pcm capture (Chromium)', () => {
     // when it was started: on a loaded machine the browser's MediaStream path may drop tens of ms of the silence.)
     const captured = pcm16ToFloat32((done.audio as Uint8Array).subarray(44));
     const { lag } = bestLag(captured, resample(clip.samples, clip.rate, 16000), 16000);
-    const fixtureAt = (levels[0]?.at ?? 0) - 50 + lag / 16;
+    const fixtureAt = (levels[0]?.audioAt ?? 0) - 50 + lag / 16;
     const mean = (from: number, to: number) => {
-      const inside = levels.filter((l) => l.at >= fixtureAt + from + 100 && l.at <= fixtureAt + to - 50);
+      const inside = levels.filter(
+        (l) => l.audioAt >= fixtureAt + from + 100 && l.audioAt <= fixtureAt + to - 50,
+      );
       expect(inside.length).toBeGreaterThan(0);
       return inside.reduce((sum, l) => sum + l.rms, 0) / inside.length;
     };
@@ -174,17 +176,20 @@ describe('pcm capture (Chromium)', () => {
     const frames = () => capture.of('capture.frame');
     const loud = (frame: { audio: Uint8Array }) => rms(pcm16ToFloat32(frame.audio)) > 0.3;
     const framesFrom = async (at: number, count: number) => {
-      await until(() => frames().filter((f) => f.at >= at).length >= count, `${count} frames after ${at} ms`);
+      await until(
+        () => frames().filter((f) => f.audioAt >= at).length >= count,
+        `${count} frames after ${at} ms`,
+      );
       return frames()
-        .filter((f) => f.at >= at)
+        .filter((f) => f.audioAt >= at)
         .slice(0, count);
     };
     await until(() => frames().some(loud), 'loud frames');
-    capture.send({ type: 'mute' });
+    capture.send({ type: 'mute', muted: true });
     // The mute fades in ~5 ms from the command's audio-clock time; 100 ms later it is exact silence.
     const mutedAt = context.currentTime * 1000 + 100;
     expect((await framesFrom(mutedAt, 15)).every((f) => f.audio.every((b) => b === 0))).toBe(true);
-    capture.send({ type: 'unmute' });
+    capture.send({ type: 'mute', muted: false });
     const unmutedAt = context.currentTime * 1000 + 100;
     expect((await framesFrom(unmutedAt, 5)).every(loud)).toBe(true);
     expect(frames().every((f, i) => f.index === i)).toBe(true);

@@ -82,18 +82,18 @@ describe('playback (rendered output in Chromium)', () => {
           type: 'play',
           audio,
           mimeType,
-          replyId: 'r1',
+          reply: 1,
           ...(mimeType === 'audio/pcm' ? { sampleRate } : {}),
         });
         await new Promise((resolve) => setTimeout(resolve, 1));
       }
-      player.send({ type: 'end', replyId: 'r1' });
+      player.send({ type: 'finish', reply: 1 });
       const started = await player.next('playback.started');
       const ended = await player.next('playback.ended');
       const expected = resampled(pcm16ToFloat32(pcm), sampleRate, rate);
-      const start = frameOf(started.at, rate);
-      expect(started.replyId).toBe('r1');
-      expect(frameOf(ended.at, rate) - start).toBe(expected.length);
+      const start = frameOf(started.audioAt, rate);
+      expect(started.reply).toBe(1);
+      expect(frameOf(ended.audioAt, rate) - start).toBe(expected.length);
       expect(ended.heardMs).toBeCloseTo((expected.length / rate) * 1000, 6);
       expect(player.of('playback.underrun')).toEqual([]);
       await expectRendered(rendered, start, expected);
@@ -103,14 +103,14 @@ describe('playback (rendered output in Chromium)', () => {
   test('a whole WAV reply (espeak-ng speech) plays entirely, with its length as heard', async () => {
     const { rate, rendered, player } = await setup();
     const wav = await fixture('speech.wav');
-    player.send({ type: 'play', audio: wav, mimeType: 'audio/wav', whole: true, replyId: 'w' });
+    player.send({ type: 'play', audio: wav, mimeType: 'audio/wav', whole: true, reply: 1 });
     const started = await player.next('playback.started');
     const ended = await player.next('playback.ended');
     const parsed = parseWav(wav);
     if (parsed instanceof Error) throw parsed;
     const expected = resampled(parsed.channels[0] as Float32Array, parsed.sampleRate, rate);
     expect(ended.heardMs).toBeCloseTo((expected.length / rate) * 1000, 6);
-    await expectRendered(rendered, frameOf(started.at, rate), expected);
+    await expectRendered(rendered, frameOf(started.audioAt, rate), expected);
   });
 
   test('stop fades out within one render quantum, reports what was heard, and drops late chunks of the reply', async () => {
@@ -120,17 +120,17 @@ describe('playback (rendered output in Chromium)', () => {
     const signal = tone(sampleRate * 3, sampleRate, 440);
     const pieces = splitBytes(toPcm16(signal), 640, 640);
     const send = (piece: Uint8Array) =>
-      player.send({ type: 'play', audio: piece, mimeType: 'audio/pcm', sampleRate, replyId: 'r1' });
+      player.send({ type: 'play', audio: piece, mimeType: 'audio/pcm', sampleRate, reply: 1 });
     pieces.slice(0, 100).forEach(send); // the first two seconds
     const started = await player.next('playback.started');
-    const start = frameOf(started.at, rate);
+    const start = frameOf(started.audioAt, rate);
     await rendered.waitUntil(start + Math.round(rate * 0.3));
     player.send({ type: 'stop' });
     pieces.slice(100).forEach(send); // late audio of the stopped reply keeps arriving
-    player.send({ type: 'end', replyId: 'r1' });
+    player.send({ type: 'finish', reply: 1 });
     const stopped = await player.next('playback.stopped');
-    const silentFrom = frameOf(stopped.at, rate);
-    expect(stopped.replyId).toBe('r1');
+    const silentFrom = frameOf(stopped.audioAt, rate);
+    expect(stopped.reply).toBe(1);
     expect(player.of('playback.underrun')).toEqual([]);
     expect(stopped.heardMs).toBeCloseTo(((silentFrom - start) / rate) * 1000, 6);
     await rendered.waitUntil(silentFrom + Math.round(rate * 0.5));
@@ -155,19 +155,39 @@ describe('playback (rendered output in Chromium)', () => {
       mimeType: 'audio/pcm',
       sampleRate,
       whole: true,
-      replyId: 'r2',
+      reply: 2,
     });
-    expect((await player.next('playback.started')).replyId).toBe('r2');
-    expect((await player.next('playback.ended')).replyId).toBe('r2');
+    expect((await player.next('playback.started')).reply).toBe(2);
+    expect((await player.next('playback.ended')).reply).toBe(2);
   });
 
-  test('duck, unduck and volume change the rendered level smoothly', async () => {
+  test('a stop naming a reply that has not started drops all of it when it comes; the next reply plays', async () => {
+    const { player } = await setup();
+    player.send({ type: 'stop', reply: 7 });
+    expect(await player.next('playback.stopped')).toMatchObject({ heardMs: 0 });
+    const tone8k = toPcm16(tone(1600, 16000, 300));
+    player.send({ type: 'play', audio: tone8k, mimeType: 'audio/pcm', sampleRate: 16000, reply: 7 });
+    player.send({ type: 'finish', reply: 7 });
+    player.send({
+      type: 'play',
+      audio: tone8k,
+      mimeType: 'audio/pcm',
+      sampleRate: 16000,
+      whole: true,
+      reply: 8,
+    });
+    expect(await player.next('playback.started')).toMatchObject({ reply: 8 });
+    expect(await player.next('playback.ended')).toMatchObject({ reply: 8 });
+    expect(player.of('playback.started')).toHaveLength(1);
+  });
+
+  test('duck, restore and volume change the rendered level smoothly', async () => {
     const { context, rate, rendered, player } = await setup();
     const sampleRate = 16000;
     const signal = tone(sampleRate * 3, sampleRate, 200);
     player.send({ type: 'play', audio: toPcm16(signal), mimeType: 'audio/pcm', sampleRate, whole: true });
     const started = await player.next('playback.started');
-    const start = frameOf(started.at, rate);
+    const start = frameOf(started.audioAt, rate);
     // The level over the 100 ms before the tap reaches `frame` + 250 ms.
     const levelAfter = async (frame: number) => {
       const end = frame + Math.round(rate * 0.25);
@@ -178,7 +198,7 @@ describe('playback (rendered output in Chromium)', () => {
     expect(await levelAfter(start)).toBeCloseTo(0.5, 2);
     player.send({ type: 'duck', level: 0.25, rampMs: 15 });
     expect(await levelAfter(now())).toBeCloseTo(0.125, 2);
-    player.send({ type: 'unduck', rampMs: 50 });
+    player.send({ type: 'restore', rampMs: 50 });
     expect(await levelAfter(now())).toBeCloseTo(0.5, 2);
     player.send({ type: 'volume', value: 0.5 });
     const end = now();
@@ -202,7 +222,11 @@ describe('playback (rendered output in Chromium)', () => {
     await player.next('playback.resumed');
     const started = await player.next('playback.started');
     await player.next('playback.ended');
-    await expectRendered(rendered, frameOf(started.at, rate), resampled(pcm16ToFloat32(pcm), 16000, rate));
+    await expectRendered(
+      rendered,
+      frameOf(started.audioAt, rate),
+      resampled(pcm16ToFloat32(pcm), 16000, rate),
+    );
   });
 
   test('undecodable audio is a typed error, the reply ends unheard, the next one plays', async () => {
@@ -212,20 +236,20 @@ describe('playback (rendered output in Chromium)', () => {
       audio: new Uint8Array([1, 2, 3, 4]),
       mimeType: 'audio/mpeg',
       whole: true,
-      replyId: 'bad',
+      reply: 1,
     });
-    const { error, replyId } = await player.next('playback.error');
-    expect([error.source, error.code, replyId]).toEqual(['playback', 'playback.decode', 'bad']);
+    const { error, reply } = await player.next('playback.error');
+    expect([error.source, error.code, reply]).toEqual(['playback', 'playback.decode', 1]);
     player.send({
       type: 'play',
       audio: toPcm16(tone(800, 16000, 300)),
       mimeType: 'audio/pcm',
       sampleRate: 16000,
       whole: true,
-      replyId: 'ok',
+      reply: 2,
     });
-    expect(await player.next('playback.ended')).toMatchObject({ replyId: 'bad', heardMs: 0 });
-    expect(await player.next('playback.ended')).toMatchObject({ replyId: 'ok' });
+    expect(await player.next('playback.ended')).toMatchObject({ reply: 1, heardMs: 0 });
+    expect(await player.next('playback.ended')).toMatchObject({ reply: 2 });
   });
 
   test('chooses the output device where setSinkId exists, and says why not otherwise', async () => {
