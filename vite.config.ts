@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -71,6 +72,21 @@ export default defineConfig({
         [`${permissionTests}/noDevice.test.ts`],
         ['--use-fake-ui-for-media-stream'],
       ),
+      // The stories (stories/**) rendered and their play functions run, in the same Chromium.
+      {
+        extends: true,
+        plugins: [storybookTest({ configDir: fileURLToPath(new URL('.storybook', import.meta.url)) })],
+        test: {
+          name: 'storybook',
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: chromium([]),
+            instances: [{ browser: 'chromium' as const }],
+          },
+        },
+      },
     ],
   },
 });
