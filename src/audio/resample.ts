@@ -4,13 +4,11 @@ export interface Resampler {
   readonly outRate: number;
   /**
    * Converts the next block of the stream. Returns the output samples that are complete so far; the
-   * output lags the input by `delay` input samples, which `flush` releases.
+   * filter holds back half its kernel (about 1 ms) of input, which `flush` releases.
    */
   process(input: Float32Array): Float32Array;
   /** Ends the stream: returns the rest, so the whole output is ceil(inputs × outRate / inRate) samples. */
   flush(): Float32Array;
-  /** Input samples held back for the filter (half the kernel). */
-  readonly delay: number;
 }
 
 /**
@@ -24,7 +22,7 @@ export interface Resampler {
  */
 export function createResampler(inRate: number, outRate: number, zeroCrossings = 16): Resampler {
   if (inRate === outRate) {
-    return { inRate, outRate, delay: 0, process: (input) => input.slice(), flush: () => new Float32Array(0) };
+    return { inRate, outRate, process: (input) => input.slice(), flush: () => new Float32Array(0) };
   }
   // Output j sits at input time j × M / L (the ratio in lowest terms): L phases of one fixed kernel.
   let a = inRate;
@@ -91,7 +89,6 @@ export function createResampler(inRate: number, outRate: number, zeroCrossings =
   return {
     inRate,
     outRate,
-    delay: K,
     process(input) {
       if (length + input.length > buffer.length) {
         const grown = new Float32Array(2 * (length + input.length));
