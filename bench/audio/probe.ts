@@ -20,6 +20,8 @@ export interface ProbeOptions {
   maxBytes: number;
   /** Chunks arrive this much faster than they play. */
   speedup: number;
+  /** Head start before a reply plays: the adapter's jitter buffer, the naive scheduler's lead. */
+  jitterMs: number;
 }
 
 export interface TrialResult {
@@ -27,10 +29,8 @@ export interface TrialResult {
   boundaryShifts: number[];
   /** Largest rendered error against the ideal stream near a boundary, relative to full scale. */
   boundaryError: number;
-  /** First chunk sent (performance.now) to its first sample audible (getOutputTimestamp mapping), ms. */
-  firstSampleMs?: number;
-  /** Times the reply ran dry because a chunk came late (the adapter reports them). */
-  underruns?: number;
+  /** Chunks that came after the audio before them had played out (the machine's timers were late). */
+  late: number;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -93,39 +93,26 @@ async function adapterTrial(options: ProbeOptions, pcm: Uint8Array, seed: number
   const context = host.context;
   const out = context.sampleRate;
   const rendered = await tap(context, host.reference);
-  const player = runAdapter<PlaybackCommand, PlaybackEvent>(playback({ host }));
+  const player = runAdapter<PlaybackCommand, PlaybackEvent>(playback({ host, jitterMs: options.jitterMs }));
   const pieces = splitBytes(pcm, options.minBytes, options.maxBytes, seed);
-  const sentAt = performance.now();
-  // Mapped as soon as it starts: the fake output device's clock may drift from performance.now().
-  const first = player.next('playback.started', 30_000).then((started) => {
-    const start = Math.round((started.audioAt * out) / 1000);
-    return { start, firstSampleMs: audibleAt(context, start) - sentAt };
-  });
   for (const piece of pieces) {
-    player.send({
-      type: 'play',
-      audio: piece,
-      mimeType: 'audio/pcm',
-      sampleRate: options.rate,
-      reply: 1,
-    });
+    player.send({ type: 'play', audio: piece, mimeType: 'audio/pcm', sampleRate: options.rate, reply: 1 });
     await sleep(((piece.length / 2 / options.rate) * 1000) / options.speedup);
   }
   player.send({ type: 'finish', reply: 1 });
-  const { start, firstSampleMs } = await first;
+  const started = await player.next('playback.started', 30_000);
   const ended = await player.next('playback.ended', 30_000);
+  const start = Math.round((started.audioAt * out) / 1000);
   const expected = resampled(pcm16ToFloat32(pcm), options.rate, out);
   await rendered.waitUntil(Math.round((ended.audioAt * out) / 1000) + 256);
-  const starts = boundaries(pieces, options.rate, out);
-  const underruns = player.of('playback.underrun').length;
-  const result = {
-    ...measure(rendered.read(start, start + expected.length), expected, starts),
-    firstSampleMs,
-    underruns,
-  };
+  const measured = measure(
+    rendered.read(start, start + expected.length),
+    expected,
+    boundaries(pieces, options.rate, out),
+  );
   player.stop();
   await host.close();
-  return result;
+  return { ...measured, late: player.of('playback.underrun').length };
 }
 
 /** Output sample index where each chunk starts, in the ideal back-to-back stream. */
@@ -152,7 +139,7 @@ async function naiveTrial(options: ProbeOptions, pcm: Uint8Array, seed: number):
   const pieces = splitBytes(pcm, options.minBytes, options.maxBytes, seed);
   let next = 0;
   let first = -1;
-  const lead = 0.04; // the same 40 ms head start the adapter's jitter buffer takes
+  let late = 0;
   for (const piece of pieces) {
     const samples = pcm16ToFloat32(piece);
     const buffer = context.createBuffer(1, samples.length, options.rate);
@@ -160,7 +147,8 @@ async function naiveTrial(options: ProbeOptions, pcm: Uint8Array, seed: number):
     const source = context.createBufferSource();
     source.buffer = buffer;
     source.connect(bus);
-    const when = Math.max(context.currentTime + (next === 0 ? lead : 0), next);
+    if (next > 0 && context.currentTime > next) late++;
+    const when = Math.max(context.currentTime + (next === 0 ? options.jitterMs / 1000 : 0), next);
     if (first < 0) first = when;
     source.start(when);
     next = when + buffer.duration;
@@ -169,13 +157,13 @@ async function naiveTrial(options: ProbeOptions, pcm: Uint8Array, seed: number):
   const start = Math.round(first * out);
   const expected = resampled(pcm16ToFloat32(pcm), options.rate, out);
   await rendered.waitUntil(Math.ceil(next * out) + 256);
-  const result = measure(
+  const measured = measure(
     rendered.read(start, start + expected.length),
     expected,
     boundaries(pieces, options.rate, out),
   );
   await context.close();
-  return result;
+  return { ...measured, late };
 }
 
 /**
