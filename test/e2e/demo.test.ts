@@ -197,13 +197,15 @@ describe('with a microphone', () => {
     expect(Number(await page.locator('.orb').getAttribute('data-output-peak'))).toBeGreaterThan(0.01);
 
     // The browser suspends the AudioContext (the autoplay policy, an iOS interruption) before the
-    // next reply arrives: the page asks for a click, and the click plays it.
+    // next reply arrives (held back by the server's delay fault): the page asks for a click, and the
+    // click plays it.
+    demo.voice.faults.delay(1_500);
     await holdToTalk(page);
-    await page
-      .getByTestId('stage')
-      .filter({ hasText: /^(Transcribing|Thinking|Synthesizing)/ })
-      .waitFor();
+    await page.waitForFunction(() =>
+      window.voxstate?.actor.system.get('session')?.getSnapshot().matches('processing'),
+    );
     await page.evaluate(() => window.voxstate?.host.context.suspend());
+    demo.voice.faults.delay(0);
     await waitForStage(page, 'The reply is waiting', 20_000);
     await page.getByRole('status').filter({ hasText: 'Sound is paused by the browser' }).waitFor();
     await screenshot(page, '11-needs-a-click');

@@ -21,9 +21,12 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-/** Server and page, with a quicker responder than the demo's (the reply's audio keeps its real length). */
+/** Server and page; the responder streams its tokens faster, and speaks faster, than the demo's. */
 export async function startDemo(): Promise<Demo> {
-  const voice = await startServer({ port: 0, pipeline: embeddedPipeline({ tokenMs: 25 }) });
+  const voice = await startServer({
+    port: 0,
+    pipeline: embeddedPipeline({ tokenMs: 25, wordsPerMinute: 240 }),
+  });
   const vite = await createServer(demoConfig({ serverUrl: voice.url, port: 0, logLevel: 'silent' }));
   await vite.listen();
   const url = vite.resolvedUrls?.local[0];
