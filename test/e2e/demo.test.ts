@@ -16,6 +16,7 @@ import {
   openDemo,
   screenshot,
   startDemo,
+  type TurnRecord,
   timeToReconnecting,
   waitForDialect,
   waitForStage,
@@ -54,6 +55,15 @@ async function holdToTalk(page: Page, during?: () => Promise<void>) {
   await during?.();
   await page.waitForTimeout(Math.max(0, SPEAK_MS - (Date.now() - started)));
   await page.mouse.up();
+}
+
+/** Latency figures for the report (not asserted: speed belongs in benchmarks). */
+function report(what: string, { released, firstText, firstAudio, replies }: TurnRecord) {
+  const since = (at: number | null) =>
+    at === null || released === null ? 'n/a' : `${Math.round(at - released)} ms`;
+  console.log(
+    `e2e ${what}: release → first reply text ${since(firstText)}, → first audio out ${since(firstAudio)}; ${replies.length} texts while streaming`,
+  );
 }
 
 /** Each text is the one before it with more words: the reply streamed in. */
@@ -120,9 +130,7 @@ describe('with a microphone', () => {
     const peak = Number(await page.locator('.orb').getAttribute('data-output-peak'));
     expect(peak).toBeGreaterThan(0.01);
 
-    console.log(
-      `e2e turn: release → first reply text ${Math.round((record.firstText ?? Number.NaN) - (record.released ?? 0))} ms, → first audio out ${Math.round((record.firstAudio ?? Number.NaN) - (record.released ?? 0))} ms; ${record.replies.length} reply texts shown while streaming`,
-    );
+    report('seed 004 turn', record);
 
     await page.getByRole('button', { name: 'Switch to the light theme' }).click();
     await page.waitForTimeout(500); // the orb's colours ease over 0.4 s
@@ -191,10 +199,12 @@ describe('with a microphone', () => {
   test('seed 000 (message type): PCM frames out, streamed PCM back; a blocked reply plays on a click; Stop cuts it and the server gets stop_audio', async () => {
     await page.locator('label', { hasText: 'Message type' }).click();
     await waitForDialect(page, 'messageType');
+    const turn = await watchTurn(page);
     await holdToTalk(page);
     await page.getByTestId('reply-text').filter({ hasText: TURN_REPLY }).waitFor({ timeout: 20_000 });
     await waitForStage(page, 'Ready', 30_000);
     expect(Number(await page.locator('.orb').getAttribute('data-output-peak'))).toBeGreaterThan(0.01);
+    report('seed 000 turn', await turn());
 
     // The browser suspends the AudioContext (the autoplay policy, an iOS interruption) before the
     // next reply arrives (held back by the server's delay fault): the page asks for a click, and the
