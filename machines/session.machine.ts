@@ -163,9 +163,10 @@ export const sessionMachine = setup({
     /** The playback adapter; this default (Node) has nothing to play, so a reply ends once received. */
     playback: fromCallback<PlaybackCommand>(({ sendBack, receive }) => {
       receive((command) => {
-        if (command.type === 'finish' || command.type === 'stop') {
+        if (command.type === 'finish')
           sendBack({ type: 'playback.ended', heardMs: 0, at: 0 } satisfies PlaybackEvent);
-        }
+        if (command.type === 'stop')
+          sendBack({ type: 'playback.stopped', heardMs: 0, at: 0 } satisfies PlaybackEvent);
       });
     }),
   },
@@ -285,21 +286,22 @@ export const sessionMachine = setup({
         enqueue.sendTo('connection', { type: 'send', frame, kind: 'realtime', at: event.at });
       }
     }),
+    /** A streamed recording went out as frames: there is no clip to keep for a resend. */
     keepRecording: assign(({ event }) =>
-      event.type === 'capture.done' ? { clip: { audio: event.audio, mimeType: event.mimeType } } : {},
+      event.type === 'capture.done'
+        ? { clip: event.audio ? { audio: event.audio, mimeType: event.mimeType } : null }
+        : {},
     ),
     /** A recorded turn: turn-based dialects send the file now; streaming ones already sent frames. */
     sendRecording: enqueueActions(({ context, enqueue }) => {
       const clip = context.clip;
-      if (!clip) return;
-      const intents: ClientIntent[] =
+      const intent: ClientIntent | null =
         context.dialect.transport === 'stream'
-          ? [{ type: 'audio.end' }]
-          : [{ type: 'audio', audio: clip.audio, mimeType: clip.mimeType }];
-      for (const intent of intents) {
-        for (const frame of context.dialect.encode(intent)) {
-          enqueue.sendTo('connection', { type: 'send', frame, kind: 'app' });
-        }
+          ? { type: 'audio.end' }
+          : clip && { type: 'audio', audio: clip.audio, mimeType: clip.mimeType };
+      if (!intent) return;
+      for (const frame of context.dialect.encode(intent)) {
+        enqueue.sendTo('connection', { type: 'send', frame, kind: 'app' });
       }
     }),
     stopCapture: sendTo('capture', { type: 'stop' } satisfies CaptureCommand),
@@ -494,6 +496,7 @@ export const sessionMachine = setup({
     'connection.lost': { actions: 'relay' },
     'playback.blocked': { actions: 'blocked' },
     'playback.started': { actions: 'unblocked' },
+    'playback.resumed': { actions: 'unblocked' },
     'playback.error': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         if (event.type === 'playback.error')

@@ -31,23 +31,30 @@ export interface Clip {
   mimeType: string;
 }
 
-/** What a capture adapter reports (src/adapters/*Capture.ts). */
+/**
+ * What the session needs from a capture adapter's reports: the fields it reads. The browser adapters
+ * (src/audio/types.ts) send these with more detail (audio-clock times, devices, ...).
+ */
 export type CaptureEvent =
   | { type: 'capture.started'; at: number }
   | { type: 'capture.frame'; audio: Uint8Array; at: number }
   | { type: 'capture.level'; rms: number; at: number }
-  | { type: 'capture.done'; audio: Uint8Array; mimeType: string; durationMs: number }
+  /** `audio`: the whole recording for turn formats; absent for streaming formats (sent as frames). */
+  | { type: 'capture.done'; audio?: Uint8Array; mimeType: string; durationMs: number }
   | { type: 'capture.error'; error: VoxError };
 
 export type CaptureCommand = { type: 'stop' } | { type: 'mute'; muted: boolean };
 
-/** What the playback adapter reports. */
+/** What the session needs from the playback adapter's reports (see `CaptureEvent`). */
 export type PlaybackEvent =
   | { type: 'playback.started'; at: number }
-  /** Everything queued for the reply has played (after `finish`), or playback was stopped. */
+  /** Everything queued for the reply has played (after `finish`). */
   | { type: 'playback.ended'; heardMs: number; at: number }
+  /** Playback was stopped (after `stop`). */
+  | { type: 'playback.stopped'; heardMs: number; at: number }
   /** The AudioContext is suspended by the autoplay policy: a user gesture must `resume` it. */
   | { type: 'playback.blocked' }
+  | { type: 'playback.resumed' }
   | { type: 'playback.error'; error: VoxError };
 
 /** `reply` is the turn id: increasing, so a stop can drop every sample of a reply, however late. */

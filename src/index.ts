@@ -39,19 +39,34 @@ export type { Frame, FrameKind } from '../machines/frames.ts';
 export type { SessionContext, SessionInput } from '../machines/session.machine.ts';
 export { maxRecordingFor, sessionMachine } from '../machines/session.machine.ts';
 export type {
-  CaptureCommand,
-  CaptureEvent,
   Clip,
-  PlaybackCommand,
-  PlaybackEvent,
   SessionEmitted,
   SessionEvent,
   TimedServerEvent,
   Turn,
 } from '../machines/session.types.ts';
 export { browserSignals } from './adapters/browserSignals.ts';
+export type { CaptureAdapterOptions } from './adapters/capture.ts';
+export type { MediaRecorderCaptureOptions } from './adapters/mediaRecorderCapture.ts';
+export { mediaRecorderCapture } from './adapters/mediaRecorderCapture.ts';
+export { pcmCapture } from './adapters/pcmCapture.ts';
+export type { PlaybackOptions } from './adapters/playback.ts';
+export { playback } from './adapters/playback.ts';
 export type { WebSocketConstructor, WebSocketLike } from './adapters/websocket.ts';
 export { webSocketAdapter } from './adapters/websocket.ts';
+export type { AudioHost, AudioHostOptions } from './audio/host.ts';
+export { createAudioHost } from './audio/host.ts';
+export type {
+  AudioInputDevice,
+  CaptureCommand,
+  CaptureEvent,
+  CaptureInput,
+  PlaybackAudio,
+  PlaybackCommand,
+  PlaybackEvent,
+} from './audio/types.ts';
+export { encodeWav, parseWav } from './audio/wav.ts';
+export { workletSource } from './audio/worklet.ts';
 export type { CreateConnectionOptions } from './connection.ts';
 export { createConnection, createConnectionMachine } from './connection.ts';
 export type { ConversationOptions } from './conversation.ts';

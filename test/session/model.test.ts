@@ -142,6 +142,7 @@ function stimuli(script: DialectScript): Stimulus[] {
     playback({ type: 'playback.started', at: 0 }),
     playback({ type: 'playback.ended', heardMs: 0, at: 0 }),
     playback({ type: 'playback.blocked' }),
+    playback({ type: 'playback.resumed' }),
     playback({ type: 'playback.error', error: new VoxError('playback', 'playback.failed', 'test') }),
   ];
 }

@@ -187,6 +187,18 @@ describe('recording', () => {
     expect(s.turns()[0]).toMatchObject({ user: 'hello', agent: 'Hi there', failed: null });
   });
 
+  test('streaming: a capture that ends without a whole recording (pcm frames) still ends the turn', () => {
+    const s = sessionHarness({ dialect: typed });
+    s.ready();
+    s.send({ type: 'record.start' });
+    s.capture.send({ type: 'capture.frame', audio: new Uint8Array([1, 2]), at: Date.now() });
+    s.send({ type: 'record.stop' });
+    s.capture.send({ type: 'capture.done', mimeType: 'audio/pcm', durationMs: 20 });
+    expect(s.state()).toBe('processing.transcribing');
+    expect(s.sent().at(-1)).toEqual({ type: 'audio_end', timestamp: expect.any(String) });
+    expect(s.context().clip).toBeNull();
+  });
+
   test('a capture error reports it and returns to ready with nothing sent', () => {
     const s = sessionHarness();
     s.ready();
