@@ -18,6 +18,35 @@ const about = `Every entry is measured the same way, in the same run: esbuild bu
 
 const kb = (bytes: number) => num(bytes / 1000);
 
+/** The peers, installed first when they are missing; ratios against the core and the core with audio. */
+async function peerTable(core: BundleSize, app: BundleSize, log: (line: string) => void): Promise<Table> {
+  ensurePeers(log);
+  const peers: Table = {
+    caption: `Peers, measured the same way; ratios of gzipped sizes (voxstate core ${kb(core.gzipped)} KB, with the audio adapters ${kb(app.gzipped)} KB)`,
+    head: [
+      'SDK (version)',
+      'minified KB',
+      'gzipped KB',
+      '× voxstate core',
+      '× voxstate core + audio adapters',
+    ],
+    rows: [],
+  };
+  for (const peer of PEERS) {
+    const size: BundleSize = await bundleSize(peer.contents, PEERS_DIR);
+    const versions = peer.packages.map((p) => `${p} ${versionOf(p)}`).join(', ');
+    log(`${peer.name}: ${kb(size.gzipped)} KB gzipped`);
+    peers.rows.push([
+      `${peer.name} (${versions})`,
+      kb(size.minified),
+      kb(size.gzipped),
+      ratio(size.gzipped / core.gzipped),
+      ratio(size.gzipped / app.gzipped),
+    ]);
+  }
+  return peers;
+}
+
 export default {
   name: 'size',
   title: 'Size: the core, its entries and the peers, minified and gzipped',
@@ -51,30 +80,10 @@ export default {
       if (entry.note) notes.push(`${entry.name}: ${entry.note}.`);
     }
 
-    ensurePeers(log);
-    const peers: Table = {
-      caption: `Peers, measured the same way; ratios of gzipped sizes (voxstate core ${kb(core.gzipped)} KB, with the audio adapters ${kb(app.gzipped)} KB)`,
-      head: [
-        'SDK (version)',
-        'minified KB',
-        'gzipped KB',
-        '× voxstate core',
-        '× voxstate core + audio adapters',
-      ],
-      rows: [],
-    };
-    for (const peer of PEERS) {
-      const size: BundleSize = await bundleSize(peer.contents, PEERS_DIR);
-      const versions = peer.packages.map((p) => `${p} ${versionOf(p)}`).join(', ');
-      log(`${peer.name}: ${kb(size.gzipped)} KB gzipped`);
-      peers.rows.push([
-        `${peer.name} (${versions})`,
-        kb(size.minified),
-        kb(size.gzipped),
-        ratio(size.gzipped / core.gzipped),
-        ratio(size.gzipped / app.gzipped),
-      ]);
-    }
+    const peers = await peerTable(core, app, log).catch((error: Error) => {
+      notes.push(`The peers could not be measured: ${error.message}`);
+      return null;
+    });
 
     const shares = breakdown(core);
     const where: Table = {
@@ -94,7 +103,7 @@ export default {
         ? `over it by ${kb(over)} KB (${ratio(core.gzipped / CORE_BUDGET_BYTES)} the budget)`
         : `within it, ${kb(-over)} KB to spare`;
     return {
-      tables: [ours, peers, where],
+      tables: peers ? [ours, peers, where] : [ours, where],
       notes: [
         ...notes,
         `Budget: the core, XState included, at most ${kb(CORE_BUDGET_BYTES)} KB gzipped. It is ${kb(core.gzipped)} KB: ${verdict}.`,
