@@ -1,19 +1,20 @@
 /**
  * One conversation for the page: the voxstate actor with the browser's audio adapters, sharing one
  * AudioContext (one clock for capture and playback, and the playback reference the orb listens to),
- * and an offline event log. The browser adapters are not in the package's exports yet, so they come
- * from the repository's sources (only here).
+ * and an offline event log.
  */
-import { createVoiceConversation, type Dialect } from 'voxstate';
+import {
+  type AudioHost,
+  createAudioHost,
+  createVoiceConversation,
+  type Dialect,
+  mediaRecorderCapture,
+  pcmCapture,
+  playback,
+} from 'voxstate';
 import { createEventLog, type EventLog, type StatelyInspector } from 'voxstate/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
-import { mediaRecorderCapture } from '../../src/adapters/mediaRecorderCapture.ts';
-import { pcmCapture } from '../../src/adapters/pcmCapture.ts';
-import { playback } from '../../src/adapters/playback.ts';
-import { type AudioHost, createAudioHost } from '../../src/audio/host.ts';
 import type { UrlSettings } from './settings.ts';
-
-export type { AudioHost };
 
 export interface DemoConversation {
   actor: ReturnType<typeof createVoiceConversation>;

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
+import type { AudioHost } from 'voxstate';
 import { sessionOf } from 'voxstate';
 import { useConversation, useSessionState } from 'voxstate/react';
-import type { AudioHost } from '../conversation.ts';
 import { LOOKS } from '../stage.ts';
 
 function rms(samples: Float32Array): number {

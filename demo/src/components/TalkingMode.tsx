@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import type { AudioHost } from 'voxstate';
 import { ConnectionStatus } from 'voxstate/react';
-import type { AudioHost } from '../conversation.ts';
 import { remember, remembered } from '../settings.ts';
 import type { TalkMode } from '../stage.ts';
 import { Exchange } from './Exchange.tsx';
