@@ -148,11 +148,23 @@ function write(enqueue: Enqueue, context: ConnectionContext, items: Outgoing[]) 
   const numbered = items.map((i) => ({ ...i, seq: ++seq }));
   enqueue.sendTo('socket', { type: 'write', items: numbered });
   enqueue.assign({ writeSeq: seq });
-  // Bounded like the queue: the oldest entries leave this record, never the socket.
+  // Bounded like the queue, by count and bytes: the oldest entries leave this record, never the socket.
   const tracked = numbered.filter((i) => i.kind !== 'control');
   if (tracked.length === 0) return;
-  const unconfirmed = [...context.unconfirmed, ...tracked].slice(-context.settings.queue.maxMessages);
-  enqueue.assign({ unconfirmed });
+  enqueue.assign({ unconfirmed: bounded([...context.unconfirmed, ...tracked], context.settings.queue) });
+}
+
+/** The newest frames within the queue's limits of count and bytes. */
+function bounded(items: Outgoing[], limits: { maxMessages: number; maxBytes: number }): Outgoing[] {
+  let bytes = 0;
+  let from = items.length;
+  while (from > 0 && items.length - from < limits.maxMessages) {
+    const next = (items[from - 1] as Outgoing).bytes;
+    if (bytes + next > limits.maxBytes) break;
+    bytes += next;
+    from--;
+  }
+  return from === 0 ? items : items.slice(from);
 }
 
 /** Frames dropped on purpose are reported too: nothing leaves the queue silently. */

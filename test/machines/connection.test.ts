@@ -593,6 +593,15 @@ describe('outgoing queue', () => {
       expect(h.net.last.written).toEqual([]);
     });
 
+    test('the record of frames in flight is bounded by the queue limits, in bytes as in count', () => {
+      const h = connected({ queue: { maxMessages: 10, maxBytes: 6 } });
+      for (const frame of ['aa', 'bb', 'cc', 'dd']) h.send(frame);
+      h.close(1006);
+      expect(h.of('connection.lost')).toEqual([
+        { type: 'connection.lost', frames: ['bb', 'cc', 'dd'], bytes: 6 },
+      ]);
+    });
+
     test('nothing in flight, nothing reported', () => {
       const h = connected();
       h.close(1006);
