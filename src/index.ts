@@ -52,6 +52,8 @@ export { mediaRecorderCapture } from './adapters/mediaRecorderCapture.ts';
 export { pcmCapture } from './adapters/pcmCapture.ts';
 export type { PlaybackOptions } from './adapters/playback.ts';
 export { playback } from './adapters/playback.ts';
+export type { VoiceAdapterEvent, VoiceOptions } from './adapters/voice.ts';
+export { voice, voiceWorkletSource } from './adapters/voice.ts';
 export type { WebSocketConstructor, WebSocketLike } from './adapters/websocket.ts';
 export { webSocketAdapter } from './adapters/websocket.ts';
 export type { AudioHost, AudioHostOptions } from './audio/host.ts';

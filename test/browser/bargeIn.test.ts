@@ -1,0 +1,98 @@
+import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { bargeInRig, type Rig, type RigOptions, rmsOf, speechOf } from './bargeInRig.ts';
+import { until } from './helpers.ts';
+
+type Speech = Awaited<ReturnType<typeof speechOf>>;
+let agent: Speech;
+let user: Speech;
+let rig: Rig | undefined;
+beforeAll(async () => {
+  agent = await speechOf('speech.wav');
+  user = await speechOf('other-voice.wav');
+});
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+const ECHO_DB = -15;
+/** The user's voice scaled to the level at which the agent's echo reaches the microphone. */
+const echoLevelGain = () => (rmsOf(agent.samples) * 10 ** (ECHO_DB / 20)) / rmsOf(user.samples);
+
+async function start(options: RigOptions = {}) {
+  rig = await bargeInRig({ echoDb: ECHO_DB, ...options });
+  return rig;
+}
+
+/** The rendered output from frame `from` until `to` (ms on the audio clock), as its largest |sample|. */
+async function loudestBetween(r: Rig, fromMs: number, toMs: number) {
+  const frame = (at: number) => Math.round((at * r.context.sampleRate) / 1000);
+  await r.rendered.waitUntil(frame(toMs));
+  return r.rendered.read(frame(fromMs), frame(toMs)).reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+}
+
+describe('barge-in on a simulated acoustic path (real conversation, Chromium)', () => {
+  test("the user's voice over the agent ducks it, then stops it: stop_audio is sent, and not one sample of the reply follows, though its chunks keep coming; the next reply plays", async () => {
+    const r = await start();
+    const reply = await r.reply(agent.samples, agent.rate);
+    reply.send(12); // 1.2 s of the reply; the rest arrives after the stop
+    const started = await r.next('session.speaking');
+    const onset = started.audioAt + 400; // the echo is audible and the gate has locked on it
+    r.say(user.samples, user.rate, onset, echoLevelGain());
+
+    const ducked = await r.next('bargeIn.ducked');
+    const interrupted = await r.next('bargeIn.interrupted');
+    expect(ducked.audioAt).toBeGreaterThan(onset);
+    expect(interrupted.audioAt).toBeGreaterThan(ducked.audioAt);
+    expect(interrupted.event).toMatchObject({ manual: false });
+    await until(() => r.stops().length > 0, 'stop_audio');
+    expect(JSON.parse(r.stops()[0] as string)).toEqual({ message_type: 'stop_audio', response_id: reply.id });
+
+    // The reply's late chunks: every one of them arrives after the stop.
+    const stopped = await r.next('playback.stopped');
+    reply.send();
+    const silentFrom = stopped.audioAt + 5; // the stop's fade: at most one render quantum
+    expect(await loudestBetween(r, silentFrom, r.nowMs() + 500)).toBe(0);
+
+    // The next reply plays in full.
+    const after = r.log.length;
+    const next = await r.reply(agent.samples.subarray(0, agent.rate), agent.rate);
+    next.send();
+    const ended = await r.next('playback.ended', after);
+    expect((ended.event as { heardMs: number }).heardMs).toBeGreaterThan(990);
+    expect(r.stops()).toHaveLength(1);
+  });
+
+  test('a short burst ducks the agent, then restores it: no stop, and the reply plays to its end', async () => {
+    const r = await start({ confirmMs: 400 });
+    const reply = await r.reply(agent.samples, agent.rate);
+    reply.send();
+    const started = await r.next('session.speaking');
+    const burst = user.samples.subarray(Math.round(0.2 * user.rate), Math.round(0.26 * user.rate));
+    r.say(burst, user.rate, started.audioAt + 400, 4 * echoLevelGain());
+    await r.next('bargeIn.ducked');
+    await r.next('bargeIn.restored');
+    const ended = await r.next('playback.ended');
+    expect((ended.event as { heardMs: number }).heardMs).toBeCloseTo(
+      (agent.samples.length / agent.rate) * 1000,
+      -1,
+    );
+    expect(r.first('bargeIn.interrupted')).toBeUndefined();
+    expect(r.stops()).toEqual([]);
+  });
+
+  test("the agent's own delayed voice alone never interrupts it; without the echo gate it does", async () => {
+    const r = await start();
+    const reply = await r.reply(agent.samples, agent.rate);
+    reply.send();
+    await r.next('playback.ended');
+    expect(r.first('bargeIn.ducked')).toBeUndefined();
+    expect(r.first('playback.stopped')).toBeUndefined();
+    await r.close();
+
+    const ungated = await start({ voice: { echoGate: false } });
+    (await ungated.reply(agent.samples, agent.rate)).send();
+    await ungated.next('bargeIn.interrupted');
+    await ungated.next('playback.stopped');
+  });
+});
