@@ -19,6 +19,8 @@ export interface DemoConfigOptions {
   port: number;
   host?: string;
   logLevel?: InlineConfig['logLevel'];
+  /** Reload the page when a source file changes (default true); tests turn it off. */
+  watch?: boolean;
 }
 
 /**
@@ -41,7 +43,13 @@ function quietProxyLogger(level: InlineConfig['logLevel']): Logger {
   return logger;
 }
 
-export function demoConfig({ serverUrl, port, host = '127.0.0.1', logLevel = 'info' }: DemoConfigOptions) {
+export function demoConfig({
+  serverUrl,
+  port,
+  host = '127.0.0.1',
+  logLevel = 'info',
+  watch = true,
+}: DemoConfigOptions) {
   return {
     configFile: false,
     root,
@@ -69,6 +77,7 @@ export function demoConfig({ serverUrl, port, host = '127.0.0.1', logLevel = 'in
       port,
       strictPort: port !== 0,
       proxy: { [PROXIED]: { target: serverUrl, ws: true } },
+      ...(watch ? {} : { hmr: false, watch: null }),
     },
   } satisfies InlineConfig;
 }

@@ -4,7 +4,7 @@
  * saves a screenshot into test/output/e2e.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { generateFixtures } from '../fixtures/generate.ts';
 import {
   type Demo,
@@ -14,6 +14,7 @@ import {
   MICROPHONE_GRANTED,
   NO_MICROPHONE,
   openDemo,
+  saveFailure,
   screenshot,
   startDemo,
   type TurnRecord,
@@ -86,6 +87,10 @@ describe('with a microphone', () => {
 
   afterAll(async () => {
     await browser?.close();
+  });
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') await saveFailure(page, task.name);
   });
 
   test('a full turn: speak, see the transcript and the reply stream in, hear it, back to ready', async () => {

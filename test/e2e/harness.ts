@@ -3,7 +3,7 @@
  * server for `demo/` (port 0 each), and Debian's Chromium driven by playwright-core with a fake
  * microphone that plays generated speech.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
@@ -27,7 +27,10 @@ export async function startDemo(): Promise<Demo> {
     port: 0,
     pipeline: embeddedPipeline({ tokenMs: 25, wordsPerMinute: 240 }),
   });
-  const vite = await createServer(demoConfig({ serverUrl: voice.url, port: 0, logLevel: 'silent' }));
+  // No file watching: an edit in the working tree during a run must not reload the page.
+  const vite = await createServer(
+    demoConfig({ serverUrl: voice.url, port: 0, logLevel: 'silent', watch: false }),
+  );
   await vite.listen();
   const url = vite.resolvedUrls?.local[0];
   if (!url) throw new Error('the demo dev server has no URL');
@@ -81,6 +84,14 @@ export async function openDemo(browser: Browser, url: string): Promise<Page> {
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(OUTPUT_DIR, { recursive: true });
   await page.screenshot({ path: join(OUTPUT_DIR, `${name}.png`) });
+}
+
+/** After a failure: what the page showed, and its event log, next to the screenshots. */
+export async function saveFailure(page: Page, test: string): Promise<void> {
+  const name = `failed-${test.replace(/\W+/g, '-').slice(0, 60)}`;
+  await screenshot(page, name).catch(() => {});
+  const lines = await page.evaluate(() => window.voxstate?.log.lines() ?? []).catch(() => []);
+  await writeFile(join(OUTPUT_DIR, `${name}.log`), lines.join('\n'));
 }
 
 /** Waits until the stage title is `title`; generous, since the machine may be loaded. */
