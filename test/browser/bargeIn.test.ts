@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
 import { bargeInRig, type Rig, type RigOptions, rmsOf, speechOf } from './bargeInRig.ts';
 import { until } from './helpers.ts';
 
@@ -32,8 +32,8 @@ async function loudestBetween(r: Rig, fromMs: number, toMs: number) {
 }
 
 describe('barge-in on a simulated acoustic path (real conversation, Chromium)', () => {
-  test("the user's voice over the agent ducks it, then stops it: stop_audio is sent, and not one sample of the reply follows, though its chunks keep coming; the next reply plays", async () => {
-    const r = await start();
+  test("the user's voice over the agent, at the echo's level, ducks it, then stops it: stop_audio reaches a real ws server, and not one sample of the reply follows, though its chunks keep coming; the next reply plays", async () => {
+    const r = await start({ serverPort: inject('wsBrokerPort') });
     const reply = await r.reply(agent.samples, agent.rate);
     reply.send(12); // 1.2 s of the reply; the rest arrives after the stop
     const started = await r.next('session.speaking');

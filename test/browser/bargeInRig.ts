@@ -13,13 +13,19 @@ import { bytesToBase64 } from '../../src/dialects/codec.ts';
 import { messageType } from '../../src/dialects/messageType.ts';
 import { fixture, tap, toPcm16, until } from './helpers.ts';
 
+/** The server's side as the test plays it: what it received, and a way to send. */
+interface ServerSide {
+  received: string[];
+  deliver(message: object): void;
+}
+
 /** A WebSocket whose server is the test: it records what the client sends and delivers what the test says. */
-class ScriptedSocket {
+class ScriptedSocket implements ServerSide {
   static last: ScriptedSocket | undefined;
   readyState = 0;
   protocol = '';
   binaryType = 'blob';
-  sent: string[] = [];
+  received: string[] = [];
   onopen: ((event: unknown) => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
   onerror: ((event: unknown) => void) | null = null;
@@ -32,7 +38,7 @@ class ScriptedSocket {
     }, 0);
   }
   send(data: string) {
-    this.sent.push(data);
+    this.received.push(data);
   }
   close() {
     this.readyState = 3;
@@ -42,11 +48,25 @@ class ScriptedSocket {
   }
 }
 
+/** The real `ws` server of test/browser/wsBroker.ts, played through its control socket. */
+async function brokeredServer(port: number): Promise<ServerSide> {
+  const control = new WebSocket(`ws://127.0.0.1:${port}/control`);
+  const received: string[] = [];
+  control.onmessage = ({ data }) => received.push(String(data));
+  await new Promise((resolve, reject) => {
+    control.onopen = resolve;
+    control.onerror = reject;
+  });
+  return { received, deliver: (message) => control.send(JSON.stringify(message)) };
+}
+
 export interface RigOptions {
   /** Speaker to microphone. Default 100 ms, −15 dB. */
   echoDelayMs?: number;
   echoDb?: number;
   confirmMs?: number;
+  /** The port of a real `ws` server (test/browser/wsBroker.ts); default a scripted socket in the page. */
+  serverPort?: number;
   voice?: Omit<VoiceOptions, 'host' | 'stream'>;
 }
 
@@ -78,12 +98,13 @@ export async function bargeInRig(options: RigOptions = {}) {
   echo.gain.value = 10 ** ((options.echoDb ?? -15) / 20);
   host.reference.connect(delay).connect(echo).connect(microphone);
 
+  const server = options.serverPort ? await brokeredServer(options.serverPort) : undefined;
   const log: { type: string; audioAt: number; event: Record<string, unknown> }[] = [];
   const record = (event: { type: string }) =>
     log.push({ type: event.type, audioAt: ms(context.currentTime), event: event as Record<string, unknown> });
   const conversation = createVoiceConversation({
-    url: 'ws://voice.test/ws',
-    WebSocket: ScriptedSocket,
+    url: options.serverPort ? `ws://127.0.0.1:${options.serverPort}/ws` : 'ws://voice.test/ws',
+    WebSocket: options.serverPort ? WebSocket : ScriptedSocket,
     dialect: messageType,
     heartbeat: false,
     bargeIn: { confirmMs: options.confirmMs ?? 150 },
@@ -98,13 +119,15 @@ export async function bargeInRig(options: RigOptions = {}) {
     },
   });
   conversation.on('*', record);
+  ScriptedSocket.last = undefined;
   conversation.start();
   conversation.send({ type: 'connect' });
-  const socket = await until(
-    () => ScriptedSocket.last?.readyState === 1 && ScriptedSocket.last,
-    'the socket',
+  const socket = server ?? (await until(() => ScriptedSocket.last, 'the socket'));
+  // Seed 000 has no handshake: the session is ready once the socket is open.
+  await until(
+    () => log.some((e) => e.type === 'connection.status' && e.event.status === 'open'),
+    'the connection',
   );
-  await until(() => conversation.getSnapshot().children.session?.getSnapshot().matches('ready'), 'ready');
 
   /** Plays `samples` into the microphone from audio-clock time `atMs`, scaled by `gain`. */
   const say = (samples: Float32Array, rate: number, atMs: number, gain = 1) => {
@@ -160,7 +183,7 @@ export async function bargeInRig(options: RigOptions = {}) {
     next: (type: string, after = 0, timeoutMs?: number) =>
       until(() => first(type, after), `${type} (got ${log.map((e) => e.type).join(', ')})`, timeoutMs),
     /** The interrupt frames the server received. */
-    stops: () => socket.sent.filter((frame) => frame.includes('"stop_audio"')),
+    stops: () => socket.received.filter((frame) => frame.includes('"stop_audio"')),
     nowMs: () => ms(context.currentTime),
     async close() {
       conversation.stop();
