@@ -19,6 +19,7 @@ export type ConversationCommand =
   | { type: 'reconnect' }
   | { type: 'record.start' }
   | { type: 'record.stop' }
+  | { type: 'record.toggle' }
   | { type: 'audio.send'; audio: Uint8Array; mimeType: string }
   | { type: 'interrupt' }
   | { type: 'turn.retry' }
@@ -59,6 +60,8 @@ export const conversationMachine = setup({
   guards: {
     audioUnfit: ({ context, event }) =>
       event.type === 'audio.send' && unfitAudio(context.session.dialect, event.mimeType) !== null,
+    floorToUser: ({ context, event }) =>
+      context.session.handsFree && event.type === 'bargeIn.interrupted' && !event.manual,
   },
   actions: {
     toSession: sendTo('session', ({ event }) => event as SessionEvent),
@@ -100,12 +103,14 @@ export const conversationMachine = setup({
     reconnect: { actions: 'toSession' },
     'record.start': { actions: 'toSession' },
     'record.stop': { actions: 'toSession' },
+    'record.toggle': { actions: 'toSession' },
     'audio.send': [{ guard: 'audioUnfit', actions: 'refuseAudio' }, { actions: 'toSession' }],
     'turn.retry': { actions: 'toSession' },
     'audio.resume': { actions: 'toSession' },
     interrupt: { actions: 'toBargeIn' },
-    'speech.start': { actions: 'toBargeIn' },
-    'speech.end': { actions: 'toBargeIn' },
+    // Voice activity: barge-in while the agent speaks, hands-free turn-taking otherwise.
+    'speech.start': { actions: ['toBargeIn', 'toSession'] },
+    'speech.end': { actions: ['toBargeIn', 'toSession'] },
     'session.speaking': { actions: ['arm', 'relay'] },
     'session.turn': { actions: 'relay' },
     'session.error': { actions: 'relay' },
@@ -116,7 +121,11 @@ export const conversationMachine = setup({
     'connection.lost': { actions: 'relay' },
     'bargeIn.ducked': { actions: 'relay' },
     'bargeIn.restored': { actions: 'relay' },
-    'bargeIn.interrupted': { actions: 'relay' },
+    'bargeIn.interrupted': [
+      // Hands-free, the user who barged in is already speaking: their turn starts now.
+      { guard: 'floorToUser', actions: ['relay', sendTo('session', { type: 'record.start' })] },
+      { actions: 'relay' },
+    ],
   },
 });
 

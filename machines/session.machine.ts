@@ -44,6 +44,13 @@ export interface SessionInput {
    * reconnect it is resent once by itself if no event of its reply had arrived.
    */
   resend: 'unanswered' | 'manual';
+  /**
+   * Hands-free turn-taking: the user's speech (voice activity) starts a recording, and `silenceMs` of
+   * silence after it ends the turn. Push-to-talk (`record.start`/`record.stop`) and `record.toggle`
+   * work in either mode.
+   */
+  handsFree: boolean;
+  silenceMs: number;
   /** Receives every emitted event too (the conversation that owns this session). */
   owner?: AnyActorRef;
 }
@@ -172,6 +179,7 @@ export const sessionMachine = setup({
   },
   delays: {
     replyTimeout: ({ context }) => context.replyTimeoutMs,
+    silence: ({ context }) => context.silenceMs,
     maxRecording: ({ context }) => maxRecordingFor(context),
   },
   guards: {
@@ -179,6 +187,7 @@ export const sessionMachine = setup({
     statusOpen: ({ event }) => event.type === 'connection.status' && event.status === 'open',
     needsHandshake: ({ context }) => context.dialect.handshake,
     isStreaming: ({ context }) => context.dialect.transport === 'stream',
+    handsFree: ({ context }) => context.handsFree,
     initialised: ({ context }) => context.initialised,
     clipTooLarge: ({ context, event }) =>
       event.type === 'audio.send' &&
@@ -311,6 +320,12 @@ export const sessionMachine = setup({
       enqueue.raise({ type: 'turn.stalled' }, { id: 'watchdog', delay: 'replyTimeout' });
     }),
     disarmWatchdog: enqueueActions(({ enqueue }) => enqueue.cancel('watchdog')),
+    /** Hands-free: the turn ends after `silenceMs` without speech, unless the user speaks again. */
+    armSilence: enqueueActions(({ enqueue }) => {
+      enqueue.cancel('silence');
+      enqueue.raise({ type: 'turn.silence' }, { id: 'silence', delay: 'silence' });
+    }),
+    disarmSilence: enqueueActions(({ enqueue }) => enqueue.cancel('silence')),
     /** Records a server event on the current turn: texts, reply id, milestone timestamps. */
     note: assign(({ context, event }) => {
       const turn = context.turn;
@@ -544,6 +559,8 @@ export const sessionMachine = setup({
       on: {
         'link.down': 'idle',
         'record.start': 'recording',
+        'record.toggle': 'recording',
+        'speech.start': { guard: 'handsFree', target: 'recording' },
         'audio.send': [
           { guard: 'clipTooLarge', actions: 'refuseClip' },
           { target: 'processing', actions: ['startTurn', 'sendClip'] },
@@ -558,11 +575,16 @@ export const sessionMachine = setup({
         src: 'capture',
         input: ({ context }) => ({ format: { ...context.dialect.capture, sampleRate: context.sampleRate } }),
       },
+      exit: 'disarmSilence',
       after: { maxRecording: { actions: ['stopCapture', 'warnRecordingLimit'] } },
       on: {
         'capture.frame': { actions: 'sendFrame' },
         'capture.level': { actions: 'level' },
         'record.stop': { actions: 'stopCapture' },
+        'record.toggle': { actions: 'stopCapture' },
+        'speech.start': { actions: 'disarmSilence' },
+        'speech.end': { guard: 'handsFree', actions: 'armSilence' },
+        'turn.silence': { actions: 'stopCapture' },
         'server.speech': { guard: and(['speechEnded', 'isStreaming']), actions: 'stopCapture' },
         'capture.done': { target: 'processing', actions: ['keepRecording', 'sendRecording'] },
         'capture.error': { target: 'ready', actions: 'reportCaptureError' },

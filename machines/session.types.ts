@@ -78,6 +78,13 @@ export type SessionEvent =
   | { type: 'reconnect' }
   | { type: 'record.start' }
   | { type: 'record.stop' }
+  /** Start a recording, or end the one in progress (a toggle button). */
+  | { type: 'record.toggle' }
+  /** Voice activity on the microphone, with audio-clock timestamps (hands-free turn-taking). */
+  | { type: 'speech.start'; at: number }
+  | { type: 'speech.end'; at: number }
+  /** Hands-free: the user has been silent for `silenceMs`. */
+  | { type: 'turn.silence' }
   | { type: 'audio.send'; audio: Uint8Array; mimeType: string }
   | { type: 'interrupt' }
   /** A user gesture: resume an AudioContext the autoplay policy suspended. */

@@ -18,6 +18,14 @@ export interface SessionOptions
   maxTurns?: number;
   /** Resend policy for a turn lost with the connection (default `manual`: on `turn.retry` only). */
   resend?: SessionInput['resend'];
+  /**
+   * `push-to-talk` (default): `record.start`/`record.stop` (or `record.toggle`) frame a turn.
+   * `hands-free`: the user's speech starts a recording and `silenceMs` of silence ends it (needs a
+   * voice-activity adapter).
+   */
+  turnTaking?: 'push-to-talk' | 'hands-free';
+  /** Hands-free: silence that ends the user's turn (default 700 ms). */
+  silenceMs?: number;
   /** Capture and playback adapters (browser); without them the session works with `audio.send` only. */
   adapters?: { capture?: AnyActorLogic; playback?: AnyActorLogic };
 }
@@ -56,6 +64,8 @@ export function createSessionMachine(options: SessionOptions) {
       options.maxRecordingMs === undefined ? null : positive('maxRecordingMs', options.maxRecordingMs, 0),
     maxTurns: positive('maxTurns', options.maxTurns, 50, true),
     resend: options.resend ?? 'manual',
+    handsFree: options.turnTaking === 'hands-free',
+    silenceMs: positive('silenceMs', options.silenceMs, 700),
   };
   const machine = sessionMachine.provide({
     actors: {

@@ -37,6 +37,9 @@ const OPTIONS: HarnessOptions = {
   maxTurns: 2,
   maxMessageBytes: 2_048,
   autoPlayback: false,
+  // Hands-free adds its transitions; push-to-talk's record.start and record.stop still work.
+  turnTaking: 'hands-free',
+  silenceMs: 300,
   // Time only moves when a stimulus says so: no retry or connect timeout fires on its own.
   reconnect: { initialDelayMs: FAR, maxDelayMs: FAR, connectTimeoutMs: FAR, maxAttempts: FAR, jitter: 0 },
 };
@@ -119,6 +122,9 @@ function stimuli(script: DialectScript): Stimulus[] {
     }),
     direct('record.start', { type: 'record.start' }),
     direct('record.stop', { type: 'record.stop' }),
+    direct('record.toggle', { type: 'record.toggle' }),
+    direct('speech.start', { type: 'speech.start', at: 0 }),
+    direct('speech.end', { type: 'speech.end', at: 0 }),
     direct('interrupt', { type: 'interrupt' }),
     direct('turn.retry', { type: 'turn.retry' }),
     direct('audio.resume', { type: 'audio.resume' }),
@@ -132,6 +138,15 @@ function stimuli(script: DialectScript): Stimulus[] {
       event: { type: 'xstate.after.maxRecording.session.recording' } as unknown as ModelEvent,
       when: recording,
       run: () => vi.advanceTimersByTime(OPTIONS.maxRecordingMs as number),
+    },
+    {
+      label: 'the user falls silent',
+      event: { type: 'turn.silence' },
+      when: recording,
+      run: (h) => {
+        h.send({ type: 'speech.end', at: 0 });
+        vi.advanceTimersByTime(OPTIONS.silenceMs as number);
+      },
     },
     {
       label: 'reply timeout elapsed',

@@ -221,3 +221,38 @@ describe('recording', () => {
     expect(s.state()).toBe('processing.transcribing');
   });
 });
+
+describe('turn-taking', () => {
+  test('hands-free: speech starts a recording, silence ends it, speech in between keeps it going', () => {
+    const s = sessionHarness({ turnTaking: 'hands-free', silenceMs: 500 });
+    s.ready();
+    s.send({ type: 'speech.start', at: 0 });
+    expect(s.state()).toBe('recording');
+    s.send({ type: 'speech.end', at: 100 });
+    vi.advanceTimersByTime(400);
+    s.send({ type: 'speech.start', at: 500 });
+    vi.advanceTimersByTime(1_000);
+    expect(s.capture.commands).toEqual([]);
+    s.send({ type: 'speech.end', at: 1_500 });
+    vi.advanceTimersByTime(499);
+    expect(s.capture.commands).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(s.capture.commands).toEqual([{ type: 'stop' }]);
+  });
+
+  test('push-to-talk: speech alone starts nothing', () => {
+    const s = sessionHarness();
+    s.ready();
+    s.send({ type: 'speech.start', at: 0 });
+    expect(s.state()).toBe('ready');
+  });
+
+  test('record.toggle starts a recording, and stops it', () => {
+    const s = sessionHarness();
+    s.ready();
+    s.send({ type: 'record.toggle' });
+    expect(s.state()).toBe('recording');
+    s.send({ type: 'record.toggle' });
+    expect(s.capture.commands).toEqual([{ type: 'stop' }]);
+  });
+});
