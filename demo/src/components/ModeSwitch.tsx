@@ -1,5 +1,7 @@
 import type { TalkMode } from '../stage.ts';
 
+const HANDS_FREE = 'Not available yet: hands-free needs voice activity detection (the barge-in work).';
+
 const MODES: { mode: TalkMode; label: string }[] = [
   { mode: 'hold', label: 'Hold to talk' },
   { mode: 'toggle', label: 'Tap to talk' },
@@ -25,13 +27,13 @@ export function ModeSwitch({ mode, onChange }: { mode: TalkMode; onChange: (mode
           <span>{option.label}</span>
         </label>
       ))}
-      <label
-        className="unavailable"
-        title="Hands-free needs voice activity detection (the barge-in work), not in this build yet"
-      >
+      <label className="unavailable" title={HANDS_FREE}>
         <input type="radio" name="mode" value="handsfree" disabled aria-describedby="handsfree-note" />
         <span>Hands-free</span>
-        <small id="handsfree-note">soon</small>
+        <small aria-hidden="true">soon</small>
+        <span className="visually-hidden" id="handsfree-note">
+          {HANDS_FREE}
+        </span>
       </label>
     </fieldset>
   );
