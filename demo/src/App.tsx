@@ -7,7 +7,11 @@ import { TalkingMode } from './components/TalkingMode.tsx';
 import { ThemeToggle } from './components/ThemeToggle.tsx';
 import { dialectNamed, TUTOR } from './dialects.ts';
 import { newThreadId, remember, remembered, storedThreadId, urlSettings } from './settings.ts';
+import type { TalkMode } from './stage.ts';
 import { useDemoConversation } from './useDemoConversation.ts';
+
+const MODES: TalkMode[] = ['hold', 'toggle', 'handsfree'];
+const storedMode = () => MODES.find((mode) => mode === remembered('mode')) ?? 'hold';
 
 export function App() {
   const settings = useMemo(() => urlSettings(), []);
@@ -16,8 +20,26 @@ export function App() {
   );
   const [threadId, setThreadId] = useState(storedThreadId);
   const [inspector, setInspector] = useState<StatelyInspector | null>(null);
-  const conversation = useDemoConversation(choice.dialect, threadId, settings, inspector);
+  const [listen, setListen] = useState(() => settings.voice ?? remembered('voice') !== 'off');
+  const [chosenMode, setMode] = useState(storedMode);
+  const mode = chosenMode === 'handsfree' && !listen ? 'hold' : chosenMode;
+  const conversation = useDemoConversation({
+    dialect: choice.dialect,
+    threadId,
+    settings,
+    inspector,
+    listen,
+    handsFree: mode === 'handsfree',
+  });
 
+  const chooseMode = (next: TalkMode) => {
+    remember('mode', next);
+    setMode(next);
+  };
+  const chooseListen = (next: boolean) => {
+    remember('voice', next ? 'on' : 'off');
+    setListen(next);
+  };
   const chooseDialect = (name: string) => {
     const next = dialectNamed(name);
     if (!next) return;
@@ -44,7 +66,13 @@ export function App() {
       {conversation && (
         <VoiceConversationProvider key={conversation.actor.sessionId} actor={conversation.actor}>
           <main className="layout">
-            <TalkingMode host={conversation.host} />
+            <TalkingMode
+              host={conversation.host}
+              mode={mode}
+              onModeChange={chooseMode}
+              listen={listen}
+              onListenChange={chooseListen}
+            />
             <DeveloperPanel
               log={conversation.log}
               choice={choice}

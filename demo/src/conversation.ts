@@ -1,7 +1,7 @@
 /**
  * One conversation for the page: the voxstate actor with the browser's audio adapters, sharing one
- * AudioContext (one clock for capture and playback, and the playback reference the orb listens to),
- * and an offline event log.
+ * AudioContext (one clock for capture, playback and voice activity; the playback reference the orb and
+ * the echo gate listen to), and an offline event log.
  */
 import {
   type AudioHost,
@@ -11,6 +11,7 @@ import {
   mediaRecorderCapture,
   pcmCapture,
   playback,
+  voice as voiceActivity,
 } from 'voxstate';
 import { createEventLog, type EventLog, type StatelyInspector } from 'voxstate/inspect';
 import type { InspectionEvent, Observer } from 'xstate';
@@ -38,13 +39,19 @@ function captureFor(dialect: Dialect, host: AudioHost) {
   return type === 'audio/wav' || type === 'audio/pcm' ? pcmCapture({ host }) : mediaRecorderCapture({ host });
 }
 
-export function createDemoConversation(options: {
+export interface DemoConversationOptions {
   dialect: Dialect;
   threadId: string;
   settings: UrlSettings;
   inspector: StatelyInspector | null;
-}): DemoConversation {
-  const { dialect, threadId, settings, inspector } = options;
+  /** Voice activity on the microphone for the conversation's whole life: the user can barge in by speaking. */
+  listen: boolean;
+  /** The user's speech starts a turn and a pause ends it (needs `listen`). */
+  handsFree: boolean;
+}
+
+export function createDemoConversation(options: DemoConversationOptions): DemoConversation {
+  const { dialect, threadId, settings, inspector, listen, handsFree } = options;
   const host = createAudioHost({ contextOptions: { latencyHint: 'interactive' } });
   const log = createEventLog({ limit: 400 });
   const inspect: Observer<InspectionEvent> = {
@@ -61,7 +68,13 @@ export function createDemoConversation(options: {
     heartbeat: settings.heartbeat,
     reconnect: settings.reconnect,
     replyTimeoutMs: settings.replyTimeoutMs,
-    adapters: { capture: captureFor(dialect, host), playback: playback({ host }) },
+    turnTaking: handsFree && listen ? 'hands-free' : 'push-to-talk',
+    adapters: {
+      capture: captureFor(dialect, host),
+      playback: playback({ host }),
+      // On the same AudioHost, so its echo gate hears what playback plays and ignores it.
+      ...(listen ? { voice: voiceActivity({ host }) } : {}),
+    },
     inspect,
   });
   return {

@@ -6,6 +6,7 @@
  *   ?pongTimeout=500           and give the connection up this long after an unanswered ping
  *   ?retry=100                 first reconnect delay in ms (default 250, doubling)
  *   ?replyTimeout=5000         a turn fails when the server is silent this long (default 15000)
+ *   ?voice=off                 no voice activity: no barge-in by voice, no hands-free (default on)
  */
 import type { HeartbeatOptions, ReconnectOptions } from 'voxstate';
 
@@ -43,6 +44,8 @@ export interface UrlSettings {
   heartbeat?: HeartbeatOptions;
   reconnect?: ReconnectOptions;
   replyTimeoutMs?: number;
+  /** Voice activity on the microphone (barge-in by voice, hands-free); null: as remembered. */
+  voice: boolean | null;
 }
 
 function milliseconds(params: URLSearchParams, name: string): number | undefined {
@@ -65,5 +68,6 @@ export function urlSettings(search = location.search): UrlSettings {
     heartbeat: Object.keys(heartbeat).length > 0 ? heartbeat : undefined,
     reconnect: initialDelayMs ? { initialDelayMs } : undefined,
     replyTimeoutMs: milliseconds(params, 'replyTimeout'),
+    voice: params.has('voice') ? params.get('voice') !== 'off' : null,
   };
 }

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { Dialect } from 'voxstate';
-import type { StatelyInspector } from 'voxstate/inspect';
-import { createDemoConversation, type DemoConversation } from './conversation.ts';
-import type { UrlSettings } from './settings.ts';
+import {
+  createDemoConversation,
+  type DemoConversation,
+  type DemoConversationOptions,
+} from './conversation.ts';
 
 declare global {
   interface Window {
@@ -13,20 +14,22 @@ declare global {
 
 /**
  * A conversation for these options, started over whenever one changes (another dialect, a new thread,
- * the inspector attached). Null until the first one exists.
+ * the inspector attached, voice activity or hands-free switched). Null until the first one exists.
  */
-export function useDemoConversation(
-  dialect: Dialect,
-  threadId: string,
-  settings: UrlSettings,
-  inspector: StatelyInspector | null,
-): DemoConversation | null {
+export function useDemoConversation({
+  dialect,
+  threadId,
+  settings,
+  inspector,
+  listen,
+  handsFree,
+}: DemoConversationOptions): DemoConversation | null {
   const [conversation, setConversation] = useState<DemoConversation | null>(null);
   useEffect(() => {
-    const created = createDemoConversation({ dialect, threadId, settings, inspector });
+    const created = createDemoConversation({ dialect, threadId, settings, inspector, listen, handsFree });
     setConversation(created);
     window.voxstate = { actor: created.actor, log: created.log, host: created.host };
     return () => created.close();
-  }, [dialect, threadId, settings, inspector]);
+  }, [dialect, threadId, settings, inspector, listen, handsFree]);
   return conversation;
 }

@@ -20,6 +20,7 @@ import {
   type TurnRecord,
   timeToReconnecting,
   waitForDialect,
+  waitForRoundTrips,
   waitForStage,
   watchTurn,
 } from './harness.ts';
@@ -82,7 +83,9 @@ describe('with a microphone', () => {
 
   beforeAll(async () => {
     browser = await launch(MICROPHONE_GRANTED);
-    page = await openDemo(browser, demo.url);
+    // Voice activity off until the barge-in test: the fake microphone plays its file in a loop, and
+    // would speak over every reply.
+    page = await openDemo(browser, `${demo.url}?voice=off`);
   }, 30_000);
 
   afterAll(async () => {
@@ -168,7 +171,7 @@ describe('with a microphone', () => {
   test('the server stops answering pings: the heartbeat notices, the page reconnects, and recovers', async () => {
     const thread = await page.getByTestId('thread-id').textContent();
     // A short heartbeat through the page's URL options.
-    await page.goto(`${demo.url}?heartbeat=400&pongTimeout=400&retry=100`);
+    await page.goto(`${demo.url}?heartbeat=400&pongTimeout=400&retry=100&voice=off`);
     await waitForStage(page, 'Ready');
     // The thread survives the page load (localStorage).
     expect(await page.getByTestId('thread-id').textContent()).toBe(thread);
@@ -239,6 +242,59 @@ describe('with a microphone', () => {
     await screenshot(page, '12-reply-stopped');
   }, 60_000);
 
+  test('barge-in (seed 000): speaking over the reply stops it, the server gets stop_audio, no late audio plays', async () => {
+    // Voice activity on; a short heartbeat, whose round trips show when every frame sent before has arrived.
+    await page.goto(`${demo.url}?dialect=messageType&heartbeat=300`);
+    await waitForDialect(page, 'messageType');
+    const interrupts = () =>
+      demo.voice.events.filter(
+        (e) => e.type === 'request' && e.request === 'interrupt' && e.dialect === 'messageType',
+      ).length;
+    const before = interrupts();
+    await holdToTalk(page);
+    // The fake microphone keeps looping its file: its next sentence (or noise burst) speaks over the agent.
+    await page.locator('.bubble-agent .tag', { hasText: 'interrupted' }).waitFor({ timeout: 20_000 });
+    await screenshot(page, '13-barge-in');
+    await waitForStage(page, 'Ready');
+    await expect.poll(interrupts).toBe(before + 1);
+
+    // The server ended the reply; two heartbeat round trips later every frame it sent has arrived.
+    await expect
+      .poll(() => demo.voice.events.some((e) => e.type === 'reply.end' && e.outcome === 'interrupted'))
+      .toBe(true);
+    await waitForRoundTrips(page, 2);
+    const entries = await logEntries(page);
+    const bargeIn = entries.filter((e) => e.actor === 'bargeIn').map((e) => `${e.before} → ${e.after}`);
+    expect(bargeIn).toContain('armed → ducked');
+    expect(bargeIn).toContain('ducked → idle');
+    const stop = entries.findIndex((e) => e.actor === 'session' && e.event === 'interrupt');
+    expect(entries[stop]?.before).toMatch(/^speaking/);
+    expect(entries.slice(stop).filter((e) => e.actor === 'playback' && e.event === 'play')).toEqual([]);
+  }, 60_000);
+
+  test('hands-free: speech starts a turn and a pause sends it, without a click', async () => {
+    await page.locator('label', { hasText: 'Hands-free' }).click();
+    // A new conversation (a fresh event log) whose session takes turns by voice.
+    await page.waitForFunction(
+      () => window.voxstate?.actor.system.get('session')?.getSnapshot().context.handsFree === true,
+    );
+    await waitForStage(page, 'Listening…', 15_000);
+    await screenshot(page, '14-hands-free-listening');
+    await page
+      .getByTestId('user-text')
+      .filter({ hasText: /speech at/ })
+      .waitFor({ timeout: 20_000 });
+    await page.getByTestId('reply-text').filter({ hasText: TURN_REPLY }).waitFor({ timeout: 20_000 });
+
+    const session = (await logEntries(page)).filter((e) => e.actor === 'session');
+    expect(
+      session.some((e) => e.event === 'speech.start' && e.before === 'ready' && e.after === 'recording'),
+    ).toBe(true);
+    expect(session.some((e) => e.before === 'recording' && e.after?.startsWith('processing'))).toBe(true);
+    expect(session.filter((e) => e.event.startsWith('record.'))).toEqual([]);
+    await page.locator('label', { hasText: 'Hold to talk' }).click();
+  }, 60_000);
+
   test('the inspector button opens the Stately inspector and the conversation starts over under it, same thread', async () => {
     const thread = await page.getByTestId('thread-id').textContent();
     // The hosted inspector needs the internet: a stand-in page answers for it.
@@ -272,7 +328,7 @@ async function talkWithout(flags: string[], name: string, title: string): Promis
 }
 
 test('microphone denied: the page says so and how to allow it', async () => {
-  const page = await talkWithout(MICROPHONE_DENIED, '13-microphone-denied', 'Microphone blocked');
+  const page = await talkWithout(MICROPHONE_DENIED, '15-microphone-denied', 'Microphone blocked');
   expect(await page.getByRole('alert').textContent()).toContain('Set Microphone to Allow for this site.');
   expect(await page.getByRole('button', { name: 'Check again' }).isEnabled()).toBe(true);
   await waitForStage(page, 'Ready');
@@ -280,7 +336,7 @@ test('microphone denied: the page says so and how to allow it', async () => {
 }, 30_000);
 
 test('no microphone: the page says so and what to connect', async () => {
-  const page = await talkWithout(NO_MICROPHONE, '14-no-microphone', 'No microphone found');
+  const page = await talkWithout(NO_MICROPHONE, '16-no-microphone', 'No microphone found');
   expect(await page.getByRole('alert').textContent()).toContain('Connect a microphone or a headset.');
   await page.close();
 }, 30_000);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { expect } from 'vitest';
 import { demoConfig } from '../../demo/config.ts';
 import { embeddedPipeline, startServer, type VoiceServer } from '../../server/src/index.ts';
 import { FIXTURE_DIR } from '../fixtures/generate.ts';
@@ -146,6 +147,18 @@ export async function waitForDialect(page: Page, dialect: string): Promise<void>
     const session = window.voxstate?.actor.system.get('session')?.getSnapshot();
     return session?.context.dialect.name === name && session.value === 'ready';
   }, dialect);
+}
+
+/** Waits for `count` more heartbeat round trips (pongs) on the page's connection. */
+export async function waitForRoundTrips(page: Page, count: number): Promise<void> {
+  const pongs = () =>
+    logEntries(page).then((entries) =>
+      entries.filter((e) => e.actor === 'session' && e.event === 'connection.rtt'),
+    );
+  const since = (await logEntries(page)).at(-1)?.at ?? 0;
+  await expect
+    .poll(async () => (await pongs()).filter((e) => e.at > since).length, { timeout: 10_000 })
+    .toBeGreaterThanOrEqual(count);
 }
 
 /** Runs `action` and resolves with the ms from it until the connection first went `reconnecting`. */

@@ -1,40 +1,60 @@
 import type { TalkMode } from '../stage.ts';
 
-const HANDS_FREE = 'Not available yet: hands-free needs voice activity detection (the barge-in work).';
-
 const MODES: { mode: TalkMode; label: string }[] = [
   { mode: 'hold', label: 'Hold to talk' },
   { mode: 'toggle', label: 'Tap to talk' },
+  { mode: 'handsfree', label: 'Hands-free' },
 ];
 
+export interface ModeSwitchProps {
+  onModeChange(mode: TalkMode): void;
+  /** Voice activity runs on the microphone: speaking over the agent stops it; hands-free is possible. */
+  listen: boolean;
+  onListenChange(listen: boolean): void;
+}
+
 /**
- * Push-to-talk or toggle. Hands-free needs a voice-activity adapter (`adapters.voice`), which voxstate
- * does not ship yet: the option is shown, disabled, and says so.
+ * How the user takes a turn: hold the button, tap it on and off, or just speak (hands-free, which
+ * needs voice activity); and whether speaking over the agent stops it (barge-in by voice).
  */
-export function ModeSwitch({ mode, onChange }: { mode: TalkMode; onChange: (mode: TalkMode) => void }) {
+export function ModeSwitch({
+  mode,
+  onModeChange,
+  listen,
+  onListenChange,
+}: ModeSwitchProps & { mode: TalkMode }) {
   return (
-    <fieldset className="segmented modes">
-      <legend className="visually-hidden">How to talk</legend>
-      {MODES.map((option) => (
-        <label key={option.mode}>
-          <input
-            type="radio"
-            name="mode"
-            value={option.mode}
-            checked={mode === option.mode}
-            onChange={() => onChange(option.mode)}
-          />
-          <span>{option.label}</span>
-        </label>
-      ))}
-      <label className="unavailable" title={HANDS_FREE}>
-        <input type="radio" name="mode" value="handsfree" disabled aria-describedby="handsfree-note" />
-        <span>Hands-free</span>
-        <small aria-hidden="true">soon</small>
-        <span className="visually-hidden" id="handsfree-note">
-          {HANDS_FREE}
-        </span>
+    <div className="talk-settings">
+      <fieldset className="segmented modes">
+        <legend className="visually-hidden">How to talk</legend>
+        {MODES.map((option) => {
+          const unavailable = option.mode === 'handsfree' && !listen;
+          return (
+            <label
+              key={option.mode}
+              className={unavailable ? 'unavailable' : undefined}
+              title={unavailable ? 'Hands-free needs "Speak to interrupt" (voice activity) on' : undefined}
+            >
+              <input
+                type="radio"
+                name="mode"
+                value={option.mode}
+                checked={mode === option.mode}
+                disabled={unavailable}
+                onChange={() => onModeChange(option.mode)}
+              />
+              <span>{option.label}</span>
+            </label>
+          );
+        })}
+      </fieldset>
+      <label
+        className="check"
+        title="Listens to the microphone while the agent speaks, and stops it when you talk"
+      >
+        <input type="checkbox" checked={listen} onChange={(event) => onListenChange(event.target.checked)} />
+        Speak to interrupt
       </label>
-    </fieldset>
+    </div>
   );
 }

@@ -43,7 +43,9 @@ export function TalkControls({ mode }: { mode: TalkMode }) {
   const start = () => actor.send({ type: 'record.start' });
   const stop = () => actor.send({ type: 'record.stop' });
   const interrupt = () => actor.send({ type: 'interrupt' });
-  const press = mode === 'hold' ? start : recording ? stop : start;
+  // Tap and hands-free: a click starts a turn or ends the one in progress (hands-free also by a pause).
+  const toggle = () => actor.send({ type: 'record.toggle' });
+  const press = mode === 'hold' ? start : toggle;
   useKeys(mode, press, stop, interrupt);
 
   // Hold mode: the pointer (mouse, touch, pen) and the button's own keys start and stop the turn.
