@@ -69,9 +69,7 @@ export function App() {
             <TalkingMode
               host={conversation.host}
               mode={mode}
-              onModeChange={chooseMode}
-              listen={listen}
-              onListenChange={chooseListen}
+              settings={{ onModeChange: chooseMode, listen, onListenChange: chooseListen }}
             />
             <DeveloperPanel
               log={conversation.log}
