@@ -67,9 +67,16 @@ function latencyTable(trials: LatencyTrial[]): Table {
       const present = (values: (number | null)[]) => values.filter((v): v is number => v !== null);
       return [
         [`${level}: onset → ducked`, ...summaryCells(summarize(present(mine.map((t) => t.duckedMs))))],
+        [`${level}: onset → stopped`, ...summaryCells(summarize(present(mine.map((t) => t.stoppedMs))))],
         [
-          `user at ${level}: onset → stopped`,
-          ...summaryCells(summarize(present(mine.map((t) => t.stoppedMs)))),
+          `${level}: ducked → stopped (confirmMs ${PROBE.confirmMs})`,
+          ...summaryCells(
+            summarize(
+              mine.flatMap((t) =>
+                t.duckedMs !== null && t.stoppedMs !== null ? [t.stoppedMs - t.duckedMs] : [],
+              ),
+            ),
+          ),
         ],
         [
           `${level}: samples of the reply after its stop`,
