@@ -1,4 +1,5 @@
 import { type ActorRefFrom, type EventObject, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import type { VoxError } from '../src/errors.ts';
 import { unfitAudio } from '../src/validate.ts';
 import { type BargeInEmitted, type BargeInEvent, bargeInMachine } from './bargeIn.machine.ts';
 import type { ConnectionEmitted } from './connection.machine.ts';
@@ -25,8 +26,11 @@ export type ConversationCommand =
   | { type: 'turn.retry' }
   | { type: 'audio.resume' };
 
+/** The voice-activity adapter could not open the microphone: no barge-in or hands-free until a restart. */
+export type VoiceError = { type: 'voice.error'; error: VoxError };
+
 /** Everything the conversation emits for an app to log: its children's events, relayed. */
-export type ConversationEmitted = SessionEmitted | ConnectionEmitted | BargeInEmitted;
+export type ConversationEmitted = SessionEmitted | ConnectionEmitted | BargeInEmitted | VoiceError;
 
 /** The voice-activity adapter's events (src/adapters), with audio-clock timestamps. */
 export type VoiceEvent = Extract<BargeInEvent, { type: 'speech.start' | 'speech.end' }>;
@@ -111,6 +115,7 @@ export const conversationMachine = setup({
     // Voice activity: barge-in while the agent speaks, hands-free turn-taking otherwise.
     'speech.start': { actions: ['toBargeIn', 'toSession'] },
     'speech.end': { actions: ['toBargeIn', 'toSession'] },
+    'voice.error': { actions: 'relay' },
     'session.speaking': { actions: ['arm', 'relay'] },
     'session.turn': { actions: 'relay' },
     'session.error': { actions: 'relay' },

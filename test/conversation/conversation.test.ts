@@ -2,6 +2,7 @@ import { afterEach, expect, test } from 'vitest';
 import { fromCallback } from 'xstate';
 import type { ConversationEmitted } from '../../machines/conversation.machine.ts';
 import { createVoiceConversation } from '../../src/conversation.ts';
+import { VoxError } from '../../src/errors.ts';
 import { NodeWebSocket, tutorBackend, wavClip } from '../helpers/tutorBackend.ts';
 import { waitFor } from '../helpers/waitFor.ts';
 import type { WsServer } from '../helpers/wsServer.ts';
@@ -72,5 +73,19 @@ test('push-to-talk: a barge-in interrupts, and the floor waits for the user to p
   await waitFor(() => session.getSnapshot().value === 'ready', { what: 'the handshake' });
   actor.send({ type: 'bargeIn.interrupted', onsetAt: 5, manual: false });
   expect(session.getSnapshot().value).toBe('ready');
+  actor.stop();
+});
+
+test('a voice-activity adapter that cannot open the microphone is reported, not dropped', () => {
+  const denied = new VoxError('capture', 'capture.denied', 'Microphone permission denied');
+  const actor = createVoiceConversation({
+    url: 'ws://127.0.0.1:9',
+    WebSocket: NodeWebSocket,
+    adapters: { voice: fromCallback(({ sendBack }) => sendBack({ type: 'voice.error', error: denied })) },
+  });
+  const errors: unknown[] = [];
+  actor.on('voice.error', (event) => errors.push(event.error));
+  actor.start();
+  expect(errors).toEqual([denied]);
   actor.stop();
 });
