@@ -3,19 +3,10 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { playwright } from '@vitest/browser-playwright';
 import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from './test/helpers/chromium.ts';
 
-// Debian's Chromium; no browser download works on these machines (never `playwright install`).
-const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--autoplay-policy=no-user-gesture-required',
-];
 const chromium = (flags: string[]) =>
-  playwright({ launchOptions: { executablePath: '/usr/bin/chromium', args: [...chromiumFlags, ...flags] } });
+  playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS, ...flags] } });
 
 // Written by the browser project's global setup (test/fixtures/generate.ts) before Chromium starts.
 const fakeMicrophone = fileURLToPath(new URL('test/output/fixtures/turn.wav', import.meta.url));

@@ -1,12 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
 import { createResampler } from '../src/audio/resample.ts';
 import { parseWav } from '../src/audio/wav.ts';
 import { CAPTURE_PROCESSOR, workletSource } from '../src/audio/worklet.ts';
 import { FIXTURE_DIR, generateFixtures } from '../test/fixtures/generate.ts';
 import type { ProbeOptions, ProbeResult } from './audio/probe.ts';
 import type { Benchmark, Table } from './benchmark.ts';
+import { runBrowserProbe } from './browserProbe.ts';
 import { num, ratio, SUMMARY_HEAD, summarize, summaryCells } from './stats.ts';
 
 const QUANTUM = 128;
@@ -19,7 +17,6 @@ const PROBE: ProbeOptions = {
   speedup: 1.5,
   jitterMs: 200,
 };
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The fixture at a device rate, as the browser would hand it to the capture worklet. */
 async function deviceInput(rate: number) {
@@ -109,43 +106,8 @@ async function captureTable(log: (line: string) => void): Promise<Table> {
 }
 
 async function probe(log: (line: string) => void): Promise<ProbeResult> {
-  const server = await createServer({
-    root,
-    configFile: false,
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0 },
-    optimizeDeps: { noDiscovery: true, include: [] },
-  });
-  await server.listen();
-  const address = server.httpServer?.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
-  try {
-    const page = await browser.newPage();
-    page.on('pageerror', (error) => log(`page error: ${error.message}`));
-    await page.goto(`http://127.0.0.1:${port}/bench/audio/page.html`);
-    await page.waitForFunction(() => 'runProbe' in globalThis);
-    log(`playback: ${PROBE.trials} trials of streamed speech, adapter and naive scheduler`);
-    return (await page.evaluate(
-      (options) =>
-        (globalThis as unknown as { runProbe(o: ProbeOptions): Promise<ProbeResult> }).runProbe(options),
-      PROBE,
-    )) as ProbeResult;
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  log(`playback: ${PROBE.trials} trials of streamed speech, adapter and naive scheduler`);
+  return runBrowserProbe<ProbeOptions, ProbeResult>('bench/audio/page.html', PROBE, log);
 }
 
 function playbackTables(result: ProbeResult): Table[] {

@@ -1,9 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
 import { generateFixtures } from '../test/fixtures/generate.ts';
 import type { BargeInProbeOptions, BargeInProbeResult, LatencyTrial } from './bargeIn/probe.ts';
 import type { Benchmark, Table } from './benchmark.ts';
+import { runBrowserProbe } from './browserProbe.ts';
 import { num, SUMMARY_HEAD, summarize, summaryCells } from './stats.ts';
 
 const PROBE: BargeInProbeOptions = {
@@ -15,48 +13,10 @@ const PROBE: BargeInProbeOptions = {
   frameMs: [10, 5],
   userDb: [0, 6],
 };
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 async function probe(log: (line: string) => void): Promise<BargeInProbeResult> {
-  const server = await createServer({
-    root,
-    configFile: false,
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0 },
-    optimizeDeps: { noDiscovery: true, include: [] },
-  });
-  await server.listen();
-  const address = server.httpServer?.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
-  try {
-    const page = await browser.newPage();
-    page.on('pageerror', (error) => log(`page error: ${error.message}`));
-    await page.goto(`http://127.0.0.1:${port}/bench/bargeIn/page.html`);
-    await page.waitForFunction(() => 'runProbe' in globalThis);
-    log('barge-in: interruption trials, then replies with their echo only');
-    return (await page.evaluate(
-      (options) =>
-        (globalThis as unknown as { runProbe(o: BargeInProbeOptions): Promise<BargeInProbeResult> }).runProbe(
-          options,
-        ),
-      PROBE,
-    )) as BargeInProbeResult;
-  } finally {
-    await browser.close();
-    await server.close();
-  }
+  log('barge-in: interruption trials, then replies with their echo only');
+  return runBrowserProbe<BargeInProbeOptions, BargeInProbeResult>('bench/bargeIn/page.html', PROBE, log);
 }
 
 function latencyTable(trials: LatencyTrial[]): Table {

@@ -11,6 +11,7 @@ import { expect } from 'vitest';
 import { demoConfig } from '../../demo/config.ts';
 import { embeddedPipeline, startServer, type VoiceServer } from '../../server/src/index.ts';
 import { FIXTURE_DIR } from '../fixtures/generate.ts';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../helpers/chromium.ts';
 
 export const OUTPUT_DIR = join(import.meta.dirname, '..', 'output', 'e2e');
 
@@ -45,17 +46,6 @@ export async function startDemo(): Promise<Demo> {
   };
 }
 
-/** Flags of the browser tests (vite.config.ts): Debian's Chromium, headless, no network chatter. */
-const BASE_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
 /** The microphone: granted, a fake device playing `turn.wav` (silence, speech, silence, noise) in a loop. */
 export const MICROPHONE_GRANTED = [
   '--use-fake-ui-for-media-stream',
@@ -69,9 +59,9 @@ export const NO_MICROPHONE = ['--use-fake-ui-for-media-stream'];
 
 export function launch(flags: string[]): Promise<Browser> {
   return chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [...BASE_FLAGS, ...flags],
+    args: [...CHROMIUM_FLAGS, ...flags],
   });
 }
 
