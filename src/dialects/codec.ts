@@ -302,6 +302,14 @@ export const id = v.pipe(v.string(), v.maxLength(LIMITS.id));
 /** Optional fields accept `null` too: Python servers send `None` for what they do not have. */
 export const optionalId = v.nullish(id);
 export const sampleRate = v.pipe(v.number(), v.integer(), v.minValue(1000), v.maxValue(384_000));
+/** An optional duration in milliseconds (a reply's `duration_ms`). */
+export const durationMs = v.nullish(v.pipe(v.number(), v.finite(), v.minValue(0)));
+/** Base64 reply audio as the JSON extensions carry it: 16-bit PCM (with its rate), or a whole WAV/MP3 file. */
+export const base64Audio = {
+  audio: v.string(),
+  format: v.picklist(['pcm_s16le', 'wav', 'mp3']),
+  sample_rate: v.nullish(sampleRate),
+};
 
 /** Audio formats a server may send, as a playback adapter names them. */
 export const AUDIO_MIME = {

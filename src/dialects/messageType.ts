@@ -24,8 +24,10 @@ import * as v from 'valibot';
 import type { Frame } from '../../machines/frames.ts';
 import {
   audioEvent,
+  base64Audio,
   bytesToBase64,
   cut,
+  durationMs,
   given,
   id,
   isJsonTagged,
@@ -49,13 +51,11 @@ export const transcript = v.object({ ...message('transcript'), text, is_final: v
 export const responseToken = v.object({ ...message('response_token'), text });
 export const serverAudioChunk = v.object({
   ...message('audio_chunk'),
-  audio: v.string(),
-  format: v.picklist(['pcm_s16le', 'wav', 'mp3']),
-  sample_rate: v.nullish(sampleRate),
+  ...base64Audio,
 });
 export const responseDone = v.object({
   ...message('response_done'),
-  duration_ms: v.nullish(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  duration_ms: durationMs,
 });
 export const error = v.object({ ...message('error'), message: text, code: v.nullish(id) });
 export const serverMessage = v.variant('message_type', [

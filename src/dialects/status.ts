@@ -23,7 +23,9 @@ import * as v from 'valibot';
 import type { Frame } from '../../machines/frames.ts';
 import {
   audioEvent,
+  base64Audio,
   cut,
+  durationMs,
   given,
   id,
   jsonDecoder,
@@ -56,13 +58,11 @@ export const transcript = v.object({ ...tagged('transcript'), text, is_final: v.
 export const token = v.object({ ...tagged('token'), text });
 export const audio = v.object({
   ...tagged('audio'),
-  audio: v.string(),
-  format: v.picklist(['pcm_s16le', 'wav', 'mp3']),
-  sample_rate: v.nullish(sampleRate),
+  ...base64Audio,
 });
 export const done = v.object({
   ...tagged('done'),
-  duration_ms: v.nullish(v.pipe(v.number(), v.finite(), v.minValue(0))),
+  duration_ms: durationMs,
 });
 export const serverMessage = v.variant('status', [
   connected,

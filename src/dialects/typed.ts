@@ -31,6 +31,7 @@ import {
   audioEvent,
   checkAudio,
   cut,
+  durationMs,
   given,
   id,
   isJsonTagged,
@@ -81,7 +82,7 @@ export const replyToken = v.object({ ...envelope('reply_token'), data: textData 
 export const replyText = v.object({ ...envelope('reply_text'), data: textData });
 export const replyDone = v.object({
   ...envelope('reply_done'),
-  data: v.nullish(v.object({ duration_ms: v.nullish(v.pipe(v.number(), v.finite(), v.minValue(0))) })),
+  data: v.nullish(v.object({ duration_ms: durationMs })),
 });
 /** Reply audio as a binary frame: 16-bit little-endian mono PCM at 16 kHz. */
 export const binaryAudio = v.instance(Uint8Array);
