@@ -11,8 +11,12 @@ export type BargeInEvent =
   /** The agent became audible / silent (the playback adapter's started and ended). */
   | { type: 'agent.start' }
   | { type: 'agent.stop' }
-  /** The voice-activity detector, with audio-clock timestamps (ms). */
-  | { type: 'speech.start'; at: number }
+  /**
+   * The voice-activity detector, with audio-clock timestamps (ms): `at` is where the speech began,
+   * `now` (optional) when the detector said so. The confirmation window runs from `at`, so the time
+   * the detector needed to decide counts towards it.
+   */
+  | { type: 'speech.start'; at: number; now?: number }
   | { type: 'speech.end'; at: number }
   /** A stop button: interrupt at once. */
   | { type: 'interrupt' };
@@ -28,6 +32,8 @@ export interface BargeInContext {
   owner: AnyActorRef | undefined;
   /** Audio-clock time the current speech began, while ducked. */
   onsetAt: number | null;
+  /** What is left of the confirmation window when the duck begins. */
+  confirmLeftMs: number;
   interruptions: number;
 }
 
@@ -40,7 +46,8 @@ function notify(enqueue: Notify, context: BargeInContext, event: BargeInEmitted)
 
 /**
  * Armed while the agent speaks. The first speech frame ducks the agent at once; speech that lasts the
- * confirmation window stops it for good; speech that ends sooner (a cough, a door) restores it.
+ * confirmation window (from its onset, not from the duck) stops it for good; speech that ends sooner
+ * (a cough, a door) restores it.
  * The audio itself is touched only through the `duck`, `restore` and `stop` actions, which the owner
  * provides (the conversation binds them to the playback adapter and the session).
  */
@@ -51,7 +58,7 @@ export const bargeInMachine = setup({
     input: {} as BargeInInput,
     emitted: {} as BargeInEmitted,
   },
-  delays: { confirm: ({ context }) => context.confirmMs },
+  delays: { confirm: ({ context }) => context.confirmLeftMs },
   actions: {
     /** Lower the agent's volume (provided). */
     duck: () => {},
@@ -59,7 +66,11 @@ export const bargeInMachine = setup({
     restore: () => {},
     /** Stop the reply for good: playback, interrupt frame, transcript (provided). */
     stop: () => {},
-    onset: assign(({ event }) => (event.type === 'speech.start' ? { onsetAt: event.at } : {})),
+    onset: assign(({ context, event }) => {
+      if (event.type !== 'speech.start') return {};
+      const age = event.now === undefined ? 0 : Math.max(0, event.now - event.at);
+      return { onsetAt: event.at, confirmLeftMs: Math.max(0, context.confirmMs - age) };
+    }),
     ducked: enqueueActions(({ context, enqueue }) => {
       notify(enqueue, context, { type: 'bargeIn.ducked', onsetAt: context.onsetAt ?? 0 });
     }),
@@ -83,6 +94,7 @@ export const bargeInMachine = setup({
     confirmMs: input.confirmMs,
     owner: input.owner,
     onsetAt: null,
+    confirmLeftMs: input.confirmMs,
     interruptions: 0,
   }),
   initial: 'idle',

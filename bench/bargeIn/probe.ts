@@ -3,22 +3,32 @@
  * simulated acoustic path of the browser tests (test/browser/bargeInRig.ts). The user's voice starts
  * at a known audio-clock time over the agent's echo; every figure is on the AudioContext clock.
  */
+import type { VoiceOptions } from '../../src/adapters/voice.ts';
 import { bargeInRig, type Rig, rmsOf, speechOf } from '../../test/browser/bargeInRig.ts';
 
+/** A voice-adapter configuration to measure; the first is the default one. */
+export interface Detector {
+  name: string;
+  voice: Omit<VoiceOptions, 'host' | 'stream'>;
+}
+
 export interface BargeInProbeOptions {
+  /** Per detector, echo delay and user level. */
   trials: number;
+  /** Per detector and echo delay. */
   echoReplies: number;
   echoDb: number;
   echoDelaysMs: number[];
   confirmMs: number;
-  /** Detector frame sizes to compare (the default is 10 ms). */
-  frameMs: number[];
+  /** How much of the user's phrase is spoken (ms): more than the confirmation window. */
+  userMs: number;
+  detectors: Detector[];
   /** The user's level relative to the agent's echo at the microphone (0 = the same level). */
   userDb: number[];
 }
 
 export interface LatencyTrial {
-  frameMs: number;
+  detector: string;
   userDb: number;
   echoDelayMs: number;
   /** null: that step never came (a missed interruption). */
@@ -30,9 +40,11 @@ export interface LatencyTrial {
 
 export interface BargeInProbeResult {
   contextRate: number;
+  /** The simulated microphone's own delay (MediaStream destination → source), measured with a click. */
+  inputLatencyMs: number;
   latency: LatencyTrial[];
   /** Replies played with their echo only: how many were ducked, how many stopped. */
-  echo: { frameMs: number; replies: number; ducked: number; stopped: number }[];
+  echo: { detector: string; replies: number; ducked: number; stopped: number }[];
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -42,7 +54,7 @@ async function latencyTrial(
   speech: { agent: Float32Array; user: Float32Array; rate: number },
   gain: number,
   jitterMs: number,
-): Promise<Omit<LatencyTrial, 'frameMs' | 'userDb' | 'echoDelayMs'>> {
+): Promise<Omit<LatencyTrial, 'detector' | 'userDb' | 'echoDelayMs'>> {
   const from = r.log.length;
   const reply = await r.reply(speech.agent, speech.rate);
   reply.send(12);
@@ -73,31 +85,33 @@ async function latencyTrial(
 async function runProbe(options: BargeInProbeOptions): Promise<BargeInProbeResult> {
   const agent = await speechOf('speech.wav');
   const user = await speechOf('other-voice.wav');
-  // 1.5 s of the agent per reply; the user's whole phrase.
+  // 1.5 s of the agent per reply; the start of the user's phrase.
   const speech = {
     agent: agent.samples.subarray(0, Math.round(1.5 * agent.rate)),
-    user: user.samples,
+    user: user.samples.subarray(0, Math.round((options.userMs / 1000) * user.rate)),
     rate: agent.rate,
   };
   const echoLevel = rmsOf(agent.samples) * 10 ** (options.echoDb / 20);
   const latency: LatencyTrial[] = [];
   let contextRate = 0;
-  for (const frameMs of options.frameMs) {
+  let inputLatencyMs = 0;
+  for (const detector of options.detectors) {
     for (const echoDelayMs of options.echoDelaysMs) {
       for (const userDb of options.userDb) {
         const r = await bargeInRig({
           echoDb: options.echoDb,
           echoDelayMs,
           confirmMs: options.confirmMs,
-          voice: { frameMs },
+          voice: detector.voice,
         });
         contextRate = r.context.sampleRate;
+        inputLatencyMs ||= await r.inputLatencyMs();
         const gain = (echoLevel / rmsOf(user.samples)) * 10 ** (userDb / 20);
         try {
           for (let i = 0; i < options.trials; i++) {
-            // Onsets spread over a detector frame, so that frame alignment is sampled too.
+            // Onsets spread over 10 ms, so that the alignment with frames and render blocks is sampled too.
             latency.push({
-              frameMs,
+              detector: detector.name,
               userDb,
               echoDelayMs,
               ...(await latencyTrial(r, speech, gain, (i * 7) % 10)),
@@ -111,15 +125,15 @@ async function runProbe(options: BargeInProbeOptions): Promise<BargeInProbeResul
   }
 
   const echo: BargeInProbeResult['echo'] = [];
-  for (const frameMs of options.frameMs) {
-    const counts = { frameMs, replies: 0, ducked: 0, stopped: 0 };
+  for (const detector of options.detectors) {
+    const counts = { detector: detector.name, replies: 0, ducked: 0, stopped: 0 };
     echo.push(counts);
     for (const echoDelayMs of options.echoDelaysMs) {
       const r = await bargeInRig({
         echoDb: options.echoDb,
         echoDelayMs,
         confirmMs: options.confirmMs,
-        voice: { frameMs },
+        voice: detector.voice,
       });
       try {
         for (let i = 0; i < options.echoReplies; i++) {
@@ -138,7 +152,7 @@ async function runProbe(options: BargeInProbeOptions): Promise<BargeInProbeResul
       }
     }
   }
-  return { contextRate, latency, echo };
+  return { contextRate, inputLatencyMs, latency, echo };
 }
 
 Object.assign(globalThis, { runProbe });

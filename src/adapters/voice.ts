@@ -6,6 +6,7 @@ import { createVad, DEFAULT_VAD, type VadOptions } from '../audio/vad.ts';
 import type { VoxError } from '../errors.ts';
 
 export const VOICE_PROCESSOR = 'voxstate-voice';
+const RENDER_QUANTUM = 128;
 
 export interface VoiceOptions {
   /** The AudioHost that plays the agent: its `reference` feeds the echo gate, and both share one clock. */
@@ -17,7 +18,10 @@ export interface VoiceOptions {
   constraints?: MediaTrackConstraints;
   /** Default `navigator.mediaDevices`. */
   devices?: MediaDevices;
-  /** Frame of the detector. Default 10 ms. */
+  /**
+   * Frame of the detector. Default one render quantum (128 samples: 2.7 ms at 48 kHz), so that speech
+   * is seen within the quantum it is heard in.
+   */
   frameMs?: number;
   vad?: Partial<VadOptions>;
   /** The echo gate's settings, or `false` for none (the detector then hears the agent too). */
@@ -28,12 +32,12 @@ export interface VoiceOptions {
 
 /**
  * What a voice-activity actor sends its parent: `at` is ms on the AudioContext clock of the frame where
- * the speech (or the silence) began. Any detector that sends these (Silero through
- * `@ricky0123/vad-web`, a server's VAD) can replace this one as `adapters.voice`.
+ * the speech (or the silence) began, `now` the clock when the event was sent. Any detector that sends
+ * these (Silero through `@ricky0123/vad-web`, a server's VAD) can replace this one as `adapters.voice`.
  */
 export type VoiceAdapterEvent =
-  | { type: 'speech.start'; at: number }
-  | { type: 'speech.end'; at: number }
+  | { type: 'speech.start'; at: number; now: number }
+  | { type: 'speech.end'; at: number; now: number }
   /** The microphone could not be opened: no barge-in until the conversation restarts. */
   | { type: 'voice.error'; error: VoxError };
 
@@ -48,6 +52,7 @@ interface WorkletScope {
   AudioWorkletProcessor: new () => { readonly port: MessagePort };
   registerProcessor(name: string, processor: new (options: AudioWorkletNodeOptions) => object): void;
   currentFrame: number;
+  sampleRate: number;
 }
 
 /** Runs inside the AudioWorkletGlobalScope (see worklet.ts): input 0 is the microphone, input 1 the reference. */
@@ -74,7 +79,7 @@ function installVoiceProcessor(makeVad: typeof createVad, makeEchoGate: typeof c
     constructor(options: AudioWorkletNodeOptions) {
       super();
       this.o = options.processorOptions as VoiceProcessorOptions;
-      this.vad = makeVad(this.o.vad);
+      this.vad = makeVad(this.o.vad, (this.o.frameSamples / scope.sampleRate) * 1000);
       this.gate = this.o.echoGate ? makeEchoGate(this.o.echoGate) : null;
       this.mic = new Float32Array(this.o.frameSamples);
       this.ref = new Float32Array(this.o.frameSamples);
@@ -179,8 +184,9 @@ export function voice(options: VoiceOptions = {}) {
         for (const track of opened?.getTracks() ?? []) track.stop();
         return;
       }
+      const frameSamples = options.frameMs ? Math.round((options.frameMs * rate) / 1000) : RENDER_QUANTUM;
       const processorOptions: VoiceProcessorOptions = {
-        frameSamples: Math.round(((options.frameMs ?? 10) * rate) / 1000),
+        frameSamples,
         vad: { ...DEFAULT_VAD, ...options.vad },
         echoGate:
           options.echoGate === false || !options.host
@@ -198,7 +204,8 @@ export function voice(options: VoiceOptions = {}) {
         sendBack({
           type: data.type === 'start' ? 'speech.start' : 'speech.end',
           at: (data.frame / rate) * 1000,
-        });
+          now: context.currentTime * 1000,
+        } satisfies VoiceAdapterEvent);
       source = context.createMediaStreamSource(stream);
       source.connect(node, 0, 0);
       if (processorOptions.echoGate) {

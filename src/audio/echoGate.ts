@@ -6,12 +6,18 @@ export interface EchoGateOptions {
   windowMs: number;
   /** The coarse search runs on signals averaged down to about this rate (Hz), then refines at full rate. */
   coarseRate: number;
+  /**
+   * The coarse search runs at most once per this interval; frames in between refine around the last
+   * delay only. The path changes slowly, and short frames would otherwise repeat the search each time.
+   */
+  searchMs: number;
 }
 
 export const DEFAULT_ECHO_GATE: Omit<EchoGateOptions, 'sampleRate'> = {
   maxDelayMs: 250,
   windowMs: 40,
   coarseRate: 6000,
+  searchMs: 10,
 };
 
 export interface EchoMatch {
@@ -43,6 +49,7 @@ export interface EchoGate {
  * Self-contained: its source also runs inside the AudioWorkletGlobalScope (src/adapters/voice.ts).
  */
 export function createEchoGate(options: EchoGateOptions): EchoGate {
+  const CONFIDENT = 0.9;
   const step = Math.max(1, Math.round(options.sampleRate / options.coarseRate));
   const blocks = (ms: number) => Math.max(1, Math.ceil((ms * options.sampleRate) / 1000 / step));
   const window = blocks(options.windowMs) * step;
@@ -52,6 +59,8 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
   const coarseMic = new Float32Array(window / step);
   const coarseRef = new Float32Array(ref.length / step);
   let previous = 0;
+  const searchEvery = (options.searchMs * options.sampleRate) / 1000;
+  let sinceSearch = Number.POSITIVE_INFINITY;
 
   const append = (buffer: Float32Array, frame: Float32Array) => {
     const n = Math.min(frame.length, buffer.length);
@@ -95,25 +104,33 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
       const rms = Math.sqrt(energy(microphone) / microphone.length);
       if (!search || rms === 0 || energy(ref) === 0)
         return { rms, residual: rms, correlation: 0, delayMs: 0 };
-      average(mic, coarseMic);
-      average(ref, coarseRef);
-      let coarse = 0;
-      let lag = 0;
-      let best = -2;
-      for (let k = 0; k <= maxLag / step; k++) {
-        const c = correlate(coarseMic, coarseRef, coarseMic.length, k);
-        if (c > best) [best, coarse] = [c, k];
+      const centres = [previous];
+      sinceSearch += microphone.length;
+      if (sinceSearch >= searchEvery) {
+        sinceSearch = 0;
+        average(mic, coarseMic);
+        average(ref, coarseRef);
+        let coarse = 0;
+        let best = -2;
+        for (let k = 0; k <= maxLag / step; k++) {
+          const c = correlate(coarseMic, coarseRef, coarseMic.length, k);
+          if (c > best) [best, coarse] = [c, k];
+        }
+        centres.push(coarse * step);
       }
       // Refine around the coarse peak and around the last delay (a stable path): the coarse peak of a
       // steady vowel may be one pitch period off.
-      best = -2;
-      for (const centre of [coarse * step, previous]) {
+      let lag = 0;
+      let best = -2;
+      for (const centre of centres) {
         for (let l = Math.max(0, centre - step); l <= Math.min(maxLag, centre + step); l++) {
           const c = correlate(mic, ref, window, l);
           if (c > best) [best, lag] = [c, l];
         }
       }
-      previous = lag;
+      // Only a clear match is the path: a lag found in the user's voice alone would mislead the next
+      // search, at the onset of the next reply, where the coarse search is weakest.
+      if (best > CONFIDENT) previous = lag;
       // The frame alone at that delay: the echo's share of this frame, not of the whole window.
       const correlation = correlate(mic, ref, length, lag);
       const explained = Math.min(1, Math.max(0, correlation)); // rounding may pass 1

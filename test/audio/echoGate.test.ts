@@ -3,7 +3,8 @@ import { createEchoGate, DEFAULT_ECHO_GATE } from '../../src/audio/echoGate.ts';
 import { createVad, DEFAULT_VAD } from '../../src/audio/vad.ts';
 import { framesOf, mix, placed, RATE, rms, samplesOf, voices } from './voices.ts';
 
-const FRAME = samplesOf(10);
+const FRAME_MS = (64 / RATE) * 1000; // about one render quantum, as the voice adapter frames by default
+const FRAME = samplesOf(FRAME_MS);
 const ECHO_GAIN = 10 ** (-15 / 20); // the agent heard 15 dB down
 
 /**
@@ -12,7 +13,7 @@ const ECHO_GAIN = 10 ** (-15 / 20); // the agent heard 15 dB down
  */
 function listen(microphone: Float32Array, reference: Float32Array, gated = true) {
   const gate = createEchoGate({ ...DEFAULT_ECHO_GATE, sampleRate: RATE });
-  const vad = createVad(DEFAULT_VAD);
+  const vad = createVad(DEFAULT_VAD, FRAME_MS);
   const starts: number[] = [];
   const delays: number[] = [];
   const refFrames = [...framesOf(reference, FRAME)];

@@ -1,12 +1,15 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { createVad, DEFAULT_VAD, type VadChange } from '../../src/audio/vad.ts';
+import { createVad, DEFAULT_VAD, type VadChange, type VadOptions } from '../../src/audio/vad.ts';
 import { framesOf, placed, RATE, rms, samplesOf, voices } from './voices.ts';
 
-const FRAME = samplesOf(10);
+const FRAME_MS = 10;
+const FRAME = samplesOf(FRAME_MS);
+/** Seed 000's rule: RMS threshold 0.01, two consecutive loud frames. */
+const SEED_000 = { ...DEFAULT_VAD, threshold: 0.01, startFrames: 2 };
 
 /** Every change the detector reports over a signal cut in 10 ms frames, with the frame's start in ms. */
 function detect(signal: Float32Array, options = DEFAULT_VAD) {
-  const vad = createVad(options);
+  const vad = createVad(options, FRAME_MS);
   const changes: { type: 'start' | 'end'; ms: number }[] = [];
   for (const frame of framesOf(signal, FRAME)) {
     const change: VadChange = vad.push(rms(frame));
@@ -15,10 +18,11 @@ function detect(signal: Float32Array, options = DEFAULT_VAD) {
   return changes;
 }
 
-const levels = (...values: number[]) => {
-  const vad = createVad(DEFAULT_VAD);
+const levels = (options: VadOptions, ...values: number[]) => {
+  const vad = createVad(options, FRAME_MS);
   return values.map((v) => vad.push(v)?.type ?? null);
 };
+const quiet = (frames: number, level = 0.001) => Array<number>(frames).fill(level);
 
 describe('energy voice-activity detector', () => {
   let user: Float32Array;
@@ -26,18 +30,31 @@ describe('energy voice-activity detector', () => {
     ({ user } = await voices());
   });
 
-  test("seed 000's defaults: RMS threshold 0.01, two consecutive loud frames start speech", () => {
-    expect(DEFAULT_VAD).toMatchObject({ threshold: 0.01, startFrames: 2 });
-    expect(levels(0, 0.05, 0, 0.05, 0)).toEqual([null, null, null, null, null]);
-    expect(levels(0, 0.05, 0.05)).toEqual([null, null, 'start']);
+  test("seed 000's rule as options: RMS threshold 0.01, two consecutive loud frames start speech", () => {
+    expect(levels(SEED_000, 0, 0.05, 0, 0.05, 0)).toEqual([null, null, null, null, null]);
+    expect(levels(SEED_000, 0, 0.05, 0.05)).toEqual([null, null, 'start']);
+  });
+
+  test('the default: one frame over 0.005 (and over the floor) starts speech; the hangover is 40 ms', () => {
+    expect(levels(DEFAULT_VAD, ...quiet(5), 0.004, 0.006)).toEqual([...quiet(6).map(() => null), 'start']);
+    const ended = levels(DEFAULT_VAD, ...quiet(5), 0.05, ...quiet(4));
+    expect(ended.indexOf('end') - ended.indexOf('start')).toBe(4);
   });
 
   test('hysteresis: once speaking, a level under the threshold but above half of it keeps the speech', () => {
-    const quietAfter = levels(0.05, 0.05, ...Array(20).fill(0.007));
+    const quietAfter = levels(SEED_000, ...quiet(5), 0.05, 0.05, ...quiet(20, 0.007));
     expect(quietAfter.filter(Boolean)).toEqual(['start']);
-    expect(levels(...Array(20).fill(0.007)).filter(Boolean)).toEqual([]);
-    const silence = levels(0.05, 0.05, ...Array(DEFAULT_VAD.endFrames).fill(0.001));
+    expect(levels(SEED_000, ...quiet(20, 0.007)).filter(Boolean)).toEqual([]);
+    const silence = levels(SEED_000, 0.05, 0.05, ...quiet(4));
     expect(silence.at(-1)).toBe('end');
+  });
+
+  test('a room louder than the threshold from the start is learnt as the floor: speech ends within floorMs and a block', () => {
+    const changes = levels(DEFAULT_VAD, ...quiet(300, 0.02));
+    expect(changes.filter(Boolean)).toEqual(['start', 'end']);
+    expect(changes.indexOf('end')).toBeLessThanOrEqual((1.25 * DEFAULT_VAD.floorMs) / FRAME_MS);
+    const voice = levels(DEFAULT_VAD, ...quiet(300, 0.02), 0.2);
+    expect(voice.at(-1)).toBe('start');
   });
 
   test('speech in silence: starts at the first frame of the voice, ends after its last frame (pauses may split it)', () => {

@@ -1,4 +1,6 @@
 import { afterEach, beforeAll, describe, expect, inject, test } from 'vitest';
+import type { AnyActorRef } from 'xstate';
+import type { SessionSnapshot } from '../../src/selectors.ts';
 import { bargeInRig, type Rig, type RigOptions, rmsOf, speechOf } from './bargeInRig.ts';
 import { until } from './helpers.ts';
 
@@ -38,7 +40,8 @@ describe('barge-in on a simulated acoustic path (real conversation, Chromium)', 
     reply.send(12); // 1.2 s of the reply; the rest arrives after the stop
     const started = await r.next('session.speaking');
     const onset = started.audioAt + 400; // the echo is audible and the gate has locked on it
-    r.say(user.samples, user.rate, onset, echoLevelGain());
+    const phrase = user.samples.subarray(0, Math.round(0.7 * user.rate));
+    r.say(phrase, user.rate, onset, echoLevelGain());
 
     const ducked = await r.next('bargeIn.ducked');
     const interrupted = await r.next('bargeIn.interrupted');
@@ -54,17 +57,25 @@ describe('barge-in on a simulated acoustic path (real conversation, Chromium)', 
     const silentFrom = stopped.audioAt + 5; // the stop's fade: at most one render quantum
     expect(await loudestBetween(r, silentFrom, r.nowMs() + 500)).toBe(0);
 
-    // The next reply plays in full.
+    // The transcript marks the reply as interrupted.
+    const session = r.conversation.system.get('session') as AnyActorRef;
+    const transcript = (session.getSnapshot() as SessionSnapshot).context.transcript;
+    expect(transcript.at(-1)).toMatchObject({ replyId: reply.id, interrupted: true, failed: null });
+
+    // The next reply, once the user has finished, plays in full.
+    await until(() => r.nowMs() > onset + 800, 'the end of the phrase and its hangover');
     const after = r.log.length;
     const next = await r.reply(agent.samples.subarray(0, agent.rate), agent.rate);
     next.send();
     const ended = await r.next('playback.ended', after);
     expect((ended.event as { heardMs: number }).heardMs).toBeGreaterThan(990);
+    // Its echo's onset is not taken for the user: the gate kept the path it had found before the user spoke.
+    expect(r.first('bargeIn.ducked', after)).toBeUndefined();
     expect(r.stops()).toHaveLength(1);
   });
 
-  test('a short burst ducks the agent, then restores it: no stop, and the reply plays to its end', async () => {
-    const r = await start({ confirmMs: 400 });
+  test('a short burst (60 ms, under the default 150 ms window less the 40 ms hangover) ducks the agent, then restores it: no stop, and the reply plays to its end', async () => {
+    const r = await start();
     const reply = await r.reply(agent.samples, agent.rate);
     reply.send();
     const started = await r.next('session.speaking');

@@ -141,6 +141,21 @@ export async function bargeInRig(options: RigOptions = {}) {
     source.start(atMs / 1000);
   };
 
+  /** The microphone path's own delay: a click played into it, found in what comes out of its stream. */
+  const inputLatencyMs = async () => {
+    const heard = await tap(context, context.createMediaStreamSource(microphone.stream));
+    const click = context.createConstantSource();
+    const at = Math.ceil((context.currentTime + 0.05) * context.sampleRate);
+    click.connect(microphone);
+    click.start(at / context.sampleRate);
+    click.stop((at + 128) / context.sampleRate);
+    await heard.waitUntil(at + context.sampleRate / 5);
+    const samples = heard.read(at, at + context.sampleRate / 5);
+    heard.disconnect();
+    click.disconnect();
+    return (samples.findIndex((v) => v > 0.5) / context.sampleRate) * 1000;
+  };
+
   let turns = 0;
   /** A user turn (a short clip), then the agent's reply streams in: returns a way to send its chunks. */
   const reply = async (samples: Float32Array, rate: number, chunkMs = 100) => {
@@ -185,6 +200,7 @@ export async function bargeInRig(options: RigOptions = {}) {
     /** The interrupt frames the server received. */
     stops: () => socket.received.filter((frame) => frame.includes('"stop_audio"')),
     nowMs: () => ms(context.currentTime),
+    inputLatencyMs,
     async close() {
       conversation.stop();
       rendered.disconnect();

@@ -46,6 +46,24 @@ describe('barge-in', () => {
     expect(b.actor.getSnapshot().context.interruptions).toBe(1);
   });
 
+  test('the window runs from the onset: the time the detector took to decide counts towards it', () => {
+    const b = start(200);
+    b.actor.send({ type: 'agent.start' });
+    b.actor.send({ type: 'speech.start', at: 1000, now: 1030 });
+    vi.advanceTimersByTime(169);
+    expect(b.calls).toEqual(['duck']);
+    vi.advanceTimersByTime(1);
+    expect(b.calls).toEqual(['duck', 'stop']);
+  });
+
+  test('a detector that decided after the whole window stops the agent at once', () => {
+    const b = start(200);
+    b.actor.send({ type: 'agent.start' });
+    b.actor.send({ type: 'speech.start', at: 1000, now: 1500 });
+    vi.advanceTimersByTime(0);
+    expect(b.calls).toEqual(['duck', 'stop']);
+  });
+
   test('a short burst ducks then restores, and nothing is stopped', () => {
     const b = start(200);
     b.actor.send({ type: 'agent.start' });
