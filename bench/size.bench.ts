@@ -5,6 +5,7 @@ import {
   AUDIO,
   CORE,
   CORE_BUDGET_BYTES,
+  CORE_GOAL_BYTES,
   type Entry,
   EXTRAS,
   MACHINES,
@@ -97,16 +98,18 @@ export default {
       ]),
     };
 
-    const over = core.gzipped - CORE_BUDGET_BYTES;
-    const verdict =
-      over > 0
-        ? `over it by ${kb(over)} KB (${ratio(core.gzipped / CORE_BUDGET_BYTES)} the budget)`
+    const against = (limit: number) => {
+      const over = core.gzipped - limit;
+      return over > 0
+        ? `over it by ${kb(over)} KB (${ratio(core.gzipped / limit)})`
         : `within it, ${kb(-over)} KB to spare`;
+    };
     return {
       tables: peers ? [ours, peers, where] : [ours, where],
       notes: [
         ...notes,
-        `Budget: the core, XState included, at most ${kb(CORE_BUDGET_BYTES)} KB gzipped. It is ${kb(core.gzipped)} KB: ${verdict}.`,
+        `Goal: the core, XState included, at most ${kb(CORE_GOAL_BYTES)} KB gzipped. It is ${kb(core.gzipped)} KB: ${against(CORE_GOAL_BYTES)}.`,
+        `Budget the size test holds it to (its size today, rounded up, so that it cannot grow unnoticed): ${kb(CORE_BUDGET_BYTES)} KB, ${against(CORE_BUDGET_BYTES)}.`,
         `XState alone is ${kb(xstate.gzipped)} KB (${num((100 * xstate.gzipped) / core.gzipped)} % of the core); with the statecharts and nothing else, ${kb(machines.gzipped)} KB.`,
       ],
     };

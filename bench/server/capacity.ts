@@ -7,10 +7,10 @@ import { num, summarize } from '../stats.ts';
 
 /** A reply that takes longer than this to arrive whole is too slow for a conversation. */
 export const THRESHOLD_MS = 1000;
-export const LEVELS = [1, 8, 16, 32, 48, 64, 96, 128, 192, 256];
-const STEP_MS = 10_000;
+export const LEVELS = [1, 16, 32, 64, 96, 128, 160, 192, 256];
+export const STEP_MS = 8_000;
 /** Turns finishing in the first part of a step (while users join) are not counted. */
-const SETTLE_MS = 3_000;
+export const SETTLE_MS = 3_000;
 const CLIP_MS = 2000;
 const THINK_MIN_MS = 2000;
 const THINK_MAX_MS = 4000;
@@ -96,7 +96,7 @@ class User {
     private readonly done: Done[],
   ) {}
 
-  async start(): Promise<void> {
+  async start(): Promise<User> {
     const ws = new WebSocket(`${this.url.replace('http', 'ws')}/api/ws/voice`);
     this.ws = ws;
     ws.on('error', () => {});
@@ -107,6 +107,7 @@ class User {
     ws.send(JSON.stringify({ action: 'init', thread_id: `bench-${this.index}`, audio_format: 'wav' }));
     await this.next((frame) => frame.includes('"initialized"'));
     void this.loop(ws);
+    return this;
   }
 
   stop(): void {
@@ -160,13 +161,13 @@ export async function capacityTable(log: (line: string) => void): Promise<Capaci
     for (const level of LEVELS) {
       const stepStart = performance.now();
       const cpuStart = cpuSeconds(pid);
-      while (users.length < level) {
-        const user = new User(server.url, users.length, done);
-        users.push(user);
-        await user.start();
-        // Users join over about a second, not all in the same instant.
-        await new Promise((resolve) => setTimeout(resolve, 1000 / level));
-      }
+      // The new users join over about a second, not all in the same instant, and not one after another.
+      const joining = Array.from({ length: level - users.length }, (_, i) => {
+        const user = new User(server.url, users.length + i, done);
+        return new Promise((resolve) => setTimeout(resolve, (1000 * i) / level)).then(() => user.start());
+      });
+      const joined = await Promise.all(joining);
+      users.push(...joined);
       await new Promise((resolve) => setTimeout(resolve, STEP_MS - (performance.now() - stepStart)));
       const counted = done.filter((d) => d.at >= stepStart + SETTLE_MS).map((d) => d.ms);
       const s = summarize(counted);
