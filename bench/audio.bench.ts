@@ -1,4 +1,7 @@
+import { VOICE_PROCESSOR, voiceWorkletSource } from '../src/adapters/voice.ts';
+import { DEFAULT_ECHO_GATE } from '../src/audio/echoGate.ts';
 import { createResampler } from '../src/audio/resample.ts';
+import { DEFAULT_VAD } from '../src/audio/vad.ts';
 import { parseWav } from '../src/audio/wav.ts';
 import { CAPTURE_PROCESSOR, workletSource } from '../src/audio/worklet.ts';
 import { FIXTURE_DIR, generateFixtures } from '../test/fixtures/generate.ts';
@@ -9,6 +12,7 @@ import { num, ratio, SUMMARY_HEAD, summarize, summaryCells } from './stats.ts';
 
 const QUANTUM = 128;
 const CAPTURE_ROUNDS = 20;
+const VOICE_ROUNDS = 5;
 const PROBE: ProbeOptions = {
   rate: 24000,
   trials: 8,
@@ -18,10 +22,10 @@ const PROBE: ProbeOptions = {
   jitterMs: 200,
 };
 
-/** The fixture at a device rate, as the browser would hand it to the capture worklet. */
-async function deviceInput(rate: number) {
+/** A fixture at a device rate, as the browser would hand it to a worklet. */
+async function deviceInput(rate: number, name = 'turn.wav') {
   const { readFile } = await import('node:fs/promises');
-  const wav = parseWav(await readFile(`${FIXTURE_DIR}/turn.wav`));
+  const wav = parseWav(await readFile(`${FIXTURE_DIR}/${name}`));
   if (wav instanceof Error) throw wav;
   const resampler = createResampler(wav.sampleRate, rate);
   const channel = wav.channels[0] as Float32Array;
@@ -35,6 +39,7 @@ type Processor = { process(inputs: Float32Array[][], outputs: Float32Array[][]):
  * vm context would slow every global lookup and measure that instead). Restores the globals after.
  */
 function withWorkletGlobals<T>(
+  module: { source: string; processor: string },
   sampleRate: number,
   use: (create: (options: object) => Processor, setFrame: (frame: number) => void) => T,
 ): T {
@@ -51,10 +56,10 @@ function withWorkletGlobals<T>(
     registerProcessor: (name: string, ctor: new (options: object) => Processor) => processors.set(name, ctor),
   });
   try {
-    new Function(workletSource)();
-    const Capture = processors.get(CAPTURE_PROCESSOR) as new (options: object) => Processor;
+    new Function(module.source)();
+    const Processor = processors.get(module.processor) as new (options: object) => Processor;
     return use(
-      (processorOptions) => new Capture({ processorOptions }),
+      (processorOptions) => new Processor({ processorOptions }),
       (frame) => {
         g.currentFrame = frame;
       },
@@ -73,7 +78,8 @@ async function captureTable(log: (line: string) => void): Promise<Table> {
     const input = await deviceInput(deviceRate);
     const seconds = input.length / deviceRate;
     const block = new Float32Array(QUANTUM);
-    const times = withWorkletGlobals(deviceRate, (create, setFrame) => {
+    const capture = { source: workletSource, processor: CAPTURE_PROCESSOR };
+    const times = withWorkletGlobals(capture, deviceRate, (create, setFrame) => {
       const measured: number[] = [];
       for (let round = 0; round < CAPTURE_ROUNDS + 2; round++) {
         const node = create({ outRate: 16000, frameSamples: 320, levelSamples: 800 });
@@ -101,6 +107,84 @@ async function captureTable(log: (line: string) => void): Promise<Table> {
   return {
     caption: `Capture worklet (resample, 20 ms frames, levels) per 20 ms frame, µs; turn.wav, ${CAPTURE_ROUNDS} rounds`,
     head: ['device rate → output', ...SUMMARY_HEAD, 'share of real time p50', 'p95'],
+    rows,
+  };
+}
+
+/** The room of the barge-in bench: the agent's echo (100 ms late, −15 dB) with the other voice over it. */
+async function room(rate: number) {
+  const agent = await deviceInput(rate, 'speech.wav');
+  const user = await deviceInput(rate, 'other-voice.wav');
+  const echoAt = Math.round(0.1 * rate);
+  const userAt = Math.round(1.5 * rate);
+  const microphone = new Float32Array(agent.length + echoAt);
+  agent.forEach((v, i) => {
+    microphone[i + echoAt] = v * 10 ** (-15 / 20);
+  });
+  const end = Math.min(user.length, microphone.length - userAt);
+  for (let i = 0; i < end; i++)
+    microphone[userAt + i] = (microphone[userAt + i] as number) + (user[i] as number) * 0.2;
+  const reference = new Float32Array(microphone.length);
+  reference.set(agent);
+  return { microphone, reference };
+}
+
+const DETECTORS = [
+  {
+    name: 'default: 128-sample frames, full delay search every 10 ms',
+    frameMs: 0,
+    searchMs: DEFAULT_ECHO_GATE.searchMs,
+  },
+  { name: '128-sample frames, full delay search on every frame', frameMs: 0, searchMs: 0 },
+  { name: '10 ms frames (the previous default)', frameMs: 10, searchMs: DEFAULT_ECHO_GATE.searchMs },
+];
+
+/** The voice processor (echo gate and detector), fed the agent's echo and the other voice, in render quanta. */
+async function voiceTable(log: (line: string) => void): Promise<Table> {
+  const rows: string[][] = [];
+  for (const deviceRate of [48000, 44100]) {
+    const { microphone, reference } = await room(deviceRate);
+    const seconds = microphone.length / deviceRate;
+    const mic = new Float32Array(QUANTUM);
+    const ref = new Float32Array(QUANTUM);
+    let base = Number.NaN;
+    for (const detector of DETECTORS) {
+      const voice = { source: voiceWorkletSource, processor: VOICE_PROCESSOR };
+      const times = withWorkletGlobals(voice, deviceRate, (create, setFrame) => {
+        const measured: number[] = [];
+        for (let round = 0; round < VOICE_ROUNDS + 1; round++) {
+          const node = create({
+            frameSamples: detector.frameMs ? Math.round((detector.frameMs * deviceRate) / 1000) : QUANTUM,
+            vad: DEFAULT_VAD,
+            echoGate: { ...DEFAULT_ECHO_GATE, searchMs: detector.searchMs, sampleRate: deviceRate },
+          });
+          const started = performance.now();
+          for (let at = 0; at + QUANTUM <= microphone.length; at += QUANTUM) {
+            mic.set(microphone.subarray(at, at + QUANTUM));
+            ref.set(reference.subarray(at, at + QUANTUM));
+            setFrame(at);
+            node.process([[mic], [ref]], [[]]);
+          }
+          if (round >= 1) measured.push(performance.now() - started);
+        }
+        return measured;
+      });
+      const quanta = Math.floor(microphone.length / QUANTUM);
+      const perQuantum = summarize(times.map((ms) => (ms * 1000) / quanta));
+      const share = summarize(times.map((ms) => ms / 1000 / seconds));
+      if (Number.isNaN(base)) base = perQuantum.p50;
+      log(`voice ${deviceRate} Hz, ${detector.name}: ${num(perQuantum.p50)} µs per quantum`);
+      rows.push([
+        `${deviceRate} Hz, ${detector.name}`,
+        ...summaryCells(perQuantum),
+        `${num(share.p50 * 100)} %`,
+        ratio(perQuantum.p50 / base),
+      ]);
+    }
+  }
+  return {
+    caption: `Voice worklet (echo gate + detector) per 128-sample render quantum, µs; ${VOICE_ROUNDS} rounds over the agent's echo with the other voice over it`,
+    head: ['device rate, detector', ...SUMMARY_HEAD, 'share of real time p50', '× the default (p50)'],
     rows,
   };
 }
@@ -178,11 +262,12 @@ function playbackTables(result: ProbeResult): Table[] {
 
 const benchmark: Benchmark = {
   name: 'audio',
-  title: 'Audio: capture worklet cost, gapless playback, playback latency',
+  title: 'Audio: capture and voice worklet cost, gapless playback, playback latency',
   about: [
     "Capture: the worklet module's own source text (resampler, 20 ms framer, level meter) runs with stand-ins for the",
     'AudioWorkletGlobalScope globals (performance.now() does not exist in a worklet, so it is timed here, in Node), fed turn.wav (espeak-ng speech, silence, noise) resampled to a device rate, in 128-sample',
-    'render quanta; the clock runs around the whole file. Playback: headless Chromium (Debian) with a Vite-served page; replies',
+    'render quanta; the clock runs around the whole file. The voice worklet (echo gate and detector) is timed the same way over the',
+    "barge-in bench's room: the agent's speech as reference, its echo 100 ms late at −15 dB with the other voice over it. Playback: headless Chromium (Debian) with a Vite-served page; replies",
     'of espeak-ng speech stream in as 24 kHz PCM chunks of random sizes; a tap worklet records what reaches the speakers and each',
     "chunk's first sample is located in it (±32 samples) against the ideal back-to-back stream; the same is done for the usual",
     'hand-written AudioBufferSourceNode scheduler. Latencies map audio-clock frames to performance.now() with getOutputTimestamp',
@@ -191,10 +276,11 @@ const benchmark: Benchmark = {
   async run(log) {
     await generateFixtures();
     const capture = await captureTable(log);
+    const voice = await voiceTable(log);
     const result = await probe(log);
     const quantumMs = (QUANTUM / result.contextRate) * 1000;
     return {
-      tables: [capture, ...playbackTables(result)],
+      tables: [capture, voice, ...playbackTables(result)],
       notes: [
         `A stop takes effect at the next render quantum (${num(quantumMs)} ms here) and fades over at most one quantum; the rest is message passing and output latency.`,
         'Misplaced boundaries: chunks whose first sample is not where back to back puts it; the error column shows how far the rendered samples near boundaries stray from the ideal stream (clicks).',

@@ -94,6 +94,20 @@ const startsNewReply = (e: ServerEvent) =>
   e.type === 'server.transcript' || (e.type === 'server.stage' && e.stage === 'transcribing');
 const endsReply = (e: ServerEvent) => e.type === 'server.done' || e.type === 'server.error';
 
+/**
+ * A clip's frames, encoded once: the size check and the send both need them, and base64 of a long
+ * clip is the costliest thing a turn does on the client. Keyed by the clip's bytes, so nothing is kept
+ * once the clip is gone.
+ */
+const clipFrames = new WeakMap<Uint8Array, { dialect: Dialect; mimeType: string; frames: Frame[] }>();
+function encodeClip(dialect: Dialect, audio: Uint8Array, mimeType: string): Frame[] {
+  const cached = clipFrames.get(audio);
+  if (cached?.dialect === dialect && cached.mimeType === mimeType) return cached.frames;
+  const frames = dialect.encode({ type: 'audio', audio, mimeType });
+  clipFrames.set(audio, { dialect, mimeType, frames });
+  return frames;
+}
+
 /** The longest WAV turn (16-bit mono, base64 in JSON) that still fits in one message. */
 export function maxRecordingFor(
   context: Pick<SessionContext, 'maxRecordingMs' | 'maxMessageBytes' | 'sampleRate' | 'dialect'>,
@@ -191,9 +205,9 @@ export const sessionMachine = setup({
     initialised: ({ context }) => context.initialised,
     clipTooLarge: ({ context, event }) =>
       event.type === 'audio.send' &&
-      context.dialect
-        .encode({ type: 'audio', audio: event.audio, mimeType: event.mimeType })
-        .some((f) => frameBytes(f) > context.maxMessageBytes),
+      encodeClip(context.dialect, event.audio, event.mimeType).some(
+        (f) => frameBytes(f) > context.maxMessageBytes,
+      ),
     hasFailedClip: ({ context }) => context.failedClip !== null,
     stageIs: ({ event }, params: { stage: Stage }) =>
       event.type === 'server.stage' && event.stage === params.stage,
@@ -276,11 +290,7 @@ export const sessionMachine = setup({
     sendClip: enqueueActions(({ context, enqueue }) => {
       const clip = context.clip;
       if (!clip) return;
-      for (const frame of context.dialect.encode({
-        type: 'audio',
-        audio: clip.audio,
-        mimeType: clip.mimeType,
-      })) {
+      for (const frame of encodeClip(context.dialect, clip.audio, clip.mimeType)) {
         enqueue.sendTo('connection', { type: 'send', frame, kind: 'app' });
       }
       if (context.dialect.transport === 'stream') {

@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { maxRecordingFor } from '../../machines/session.machine.ts';
 import { encodeWav } from '../../src/audio/wav.ts';
 import { bytesToBase64 } from '../../src/dialects/codec.ts';
+import { tutor } from '../../src/dialects/tutor.ts';
 import { typed } from '../../src/dialects/typed.ts';
+import type { Dialect } from '../../src/dialects/types.ts';
 import { VoxError } from '../../src/errors.ts';
 import { sessionHarness } from './harness.ts';
 import { WAV } from './scripts.ts';
@@ -219,6 +221,23 @@ describe('recording', () => {
     expect(s.written()).toHaveLength(1);
     s.sendAudio();
     expect(s.state()).toBe('processing.transcribing');
+  });
+
+  test('a clip is encoded once: the size check and the send share its frames', () => {
+    let encoded = 0;
+    const counting: Dialect = {
+      ...tutor,
+      encode: (intent) => {
+        if (intent.type === 'audio') encoded++;
+        return tutor.encode(intent);
+      },
+    };
+    const s = sessionHarness({ dialect: counting });
+    s.ready();
+    s.sendAudio();
+    expect(s.state()).toBe('processing.transcribing');
+    expect(encoded).toBe(1);
+    expect(s.sent().at(-1)).toMatchObject({ action: 'audio' });
   });
 });
 
