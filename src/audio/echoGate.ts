@@ -7,8 +7,8 @@ export interface EchoGateOptions {
   /** The coarse search runs on signals averaged down to about this rate (Hz), then refines at full rate. */
   coarseRate: number;
   /**
-   * The coarse search runs at most once per this interval; frames in between refine around the last
-   * delay only. The path changes slowly, and short frames would otherwise repeat the search each time.
+   * The search runs at most once per this interval; frames in between use the delay it found. The
+   * path changes slowly, and short frames would otherwise repeat the search each time.
    */
   searchMs: number;
 }
@@ -17,7 +17,7 @@ export const DEFAULT_ECHO_GATE: Omit<EchoGateOptions, 'sampleRate'> = {
   maxDelayMs: 250,
   windowMs: 40,
   coarseRate: 6000,
-  searchMs: 10,
+  searchMs: 20,
 };
 
 export interface EchoMatch {
@@ -102,9 +102,13 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
       append(ref, reference);
       const length = Math.min(microphone.length, window);
       const rms = Math.sqrt(energy(microphone) / microphone.length);
-      if (!search || rms === 0 || energy(ref) === 0)
+      if (!search || rms === 0) return { rms, residual: rms, correlation: 0, delayMs: 0 };
+      if (energy(ref) === 0) {
+        sinceSearch = Number.POSITIVE_INFINITY; // the next reply's first loud frame searches at once
         return { rms, residual: rms, correlation: 0, delayMs: 0 };
-      const centres = [previous];
+      }
+      // Between searches the path is taken as it was: only the frame's own correlation is computed.
+      let lag = previous;
       sinceSearch += microphone.length;
       if (sinceSearch >= searchEvery) {
         sinceSearch = 0;
@@ -116,21 +120,19 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
           const c = correlate(coarseMic, coarseRef, coarseMic.length, k);
           if (c > best) [best, coarse] = [c, k];
         }
-        centres.push(coarse * step);
-      }
-      // Refine around the coarse peak and around the last delay (a stable path): the coarse peak of a
-      // steady vowel may be one pitch period off.
-      let lag = 0;
-      let best = -2;
-      for (const centre of centres) {
-        for (let l = Math.max(0, centre - step); l <= Math.min(maxLag, centre + step); l++) {
-          const c = correlate(mic, ref, window, l);
-          if (c > best) [best, lag] = [c, l];
+        // Refine around the coarse peak and around the last delay (a stable path): the coarse peak of
+        // a steady vowel may be one pitch period off.
+        best = -2;
+        for (const centre of [coarse * step, previous]) {
+          for (let l = Math.max(0, centre - step); l <= Math.min(maxLag, centre + step); l++) {
+            const c = correlate(mic, ref, window, l);
+            if (c > best) [best, lag] = [c, l];
+          }
         }
+        // Only a clear match is the path: a lag found in the user's voice alone would mislead the
+        // next search, at the onset of the next reply, where the coarse search is weakest.
+        if (best > CONFIDENT) previous = lag;
       }
-      // Only a clear match is the path: a lag found in the user's voice alone would mislead the next
-      // search, at the onset of the next reply, where the coarse search is weakest.
-      if (best > CONFIDENT) previous = lag;
       // The frame alone at that delay: the echo's share of this frame, not of the whole window.
       const correlation = correlate(mic, ref, length, lag);
       const explained = Math.min(1, Math.max(0, correlation)); // rounding may pass 1
