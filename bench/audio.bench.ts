@@ -131,11 +131,11 @@ async function room(rate: number) {
 
 const DETECTORS = [
   {
-    name: 'default: 128-sample frames, full delay search every 10 ms',
+    name: `default: 128-sample frames, delay search every ${DEFAULT_ECHO_GATE.searchMs} ms`,
     frameMs: 0,
     searchMs: DEFAULT_ECHO_GATE.searchMs,
   },
-  { name: '128-sample frames, full delay search on every frame', frameMs: 0, searchMs: 0 },
+  { name: '128-sample frames, delay search on every frame', frameMs: 0, searchMs: 0 },
   { name: '10 ms frames (the previous default)', frameMs: 10, searchMs: DEFAULT_ECHO_GATE.searchMs },
 ];
 
