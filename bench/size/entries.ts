@@ -32,8 +32,7 @@ export const CORE: Entry = {
 /** The microphone and speaker adapters a browser app passes to the conversation. */
 export const AUDIO: Entry = {
   name: 'audio adapters: `pcmCapture` + `playback`',
-  contents: `export { pcmCapture } from './src/adapters/pcmCapture.ts';\nexport { playback } from './src/adapters/playback.ts';`,
-  note: 'not exported by `voxstate` yet: imported from src/adapters/',
+  contents: `export { pcmCapture, playback } from 'voxstate';`,
 };
 
 /** Measured alone and on top of the core (what an app adds by importing it too). */
@@ -46,8 +45,7 @@ export const EXTRAS: Entry[] = [
   { name: '`voxstate/react` (all of it)', contents: `export * from 'voxstate/react';` },
   {
     name: '`voxstate/inspect` (all of it)',
-    contents: `export * from './src/inspect.ts';`,
-    note: 'not in the package exports yet: imported from src/inspect.ts',
+    contents: `export * from 'voxstate/inspect';`,
   },
 ];
 
