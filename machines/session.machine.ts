@@ -51,6 +51,11 @@ export interface SessionInput {
    */
   handsFree: boolean;
   silenceMs: number;
+  /**
+   * Hands-free, whole-clip dialects: a recording with less speech than this (a click, a knock) is
+   * dropped, not sent. Streaming dialects have sent their frames already; the server's VAD decides.
+   */
+  minSpeechMs: number;
   /** Receives every emitted event too (the conversation that owns this session). */
   owner?: AnyActorRef;
 }
@@ -79,6 +84,9 @@ export interface SessionContext extends Omit<SessionInput, 'owner'> {
   blocked: boolean;
   /** Input level 0..1 while recording, for a meter. */
   level: number;
+  /** Hands-free: speech heard in this recording (ms), and where the current stretch began. */
+  spokenMs: number;
+  speakingSince: number | null;
 }
 
 const DROPPED_REPLIES_KEPT = 8;
@@ -201,6 +209,8 @@ export const sessionMachine = setup({
     statusOpen: ({ event }) => event.type === 'connection.status' && event.status === 'open',
     needsHandshake: ({ context }) => context.dialect.handshake,
     isStreaming: ({ context }) => context.dialect.transport === 'stream',
+    tooLittleSpeech: ({ context }) =>
+      context.spokenMs < context.minSpeechMs && context.dialect.transport !== 'stream',
     handsFree: ({ context }) => context.handsFree,
     initialised: ({ context }) => context.initialised,
     clipTooLarge: ({ context, event }) =>
@@ -336,6 +346,30 @@ export const sessionMachine = setup({
       enqueue.raise({ type: 'turn.silence' }, { id: 'silence', delay: 'silence' });
     }),
     disarmSilence: enqueueActions(({ enqueue }) => enqueue.cancel('silence')),
+    /**
+     * A recording started by the user's speech counts it from its onset; one started by a button or a
+     * barge-in hand-over is the user's decision and counts as enough speech.
+     */
+    startCounting: assign(({ context, event }) =>
+      event.type === 'speech.start'
+        ? { spokenMs: 0, speakingSince: event.at }
+        : { spokenMs: context.minSpeechMs, speakingSince: null },
+    ),
+    countSpeech: assign(({ context, event }) => {
+      if (event.type === 'speech.start') return { speakingSince: context.speakingSince ?? event.at };
+      if (event.type !== 'speech.end' || context.speakingSince === null) return {};
+      return { spokenMs: context.spokenMs + event.at - context.speakingSince, speakingSince: null };
+    }),
+    dropRecording: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ turn: null, level: 0 });
+      tell(enqueue, context, {
+        type: 'session.warning',
+        error: warning(
+          'speech.tooShort',
+          `Heard ${Math.round(context.spokenMs)} ms of speech, less than ${context.minSpeechMs} ms: the recording was dropped, not sent`,
+        ),
+      });
+    }),
     /** Records a server event on the current turn: texts, reply id, milestone timestamps. */
     note: assign(({ context, event }) => {
       const turn = context.turn;
@@ -496,6 +530,8 @@ export const sessionMachine = setup({
     draining: false,
     blocked: false,
     level: 0,
+    spokenMs: 0,
+    speakingSince: null,
   }),
   invoke: [
     {
@@ -579,7 +615,7 @@ export const sessionMachine = setup({
       },
     },
     recording: {
-      entry: 'startTurn',
+      entry: ['startTurn', 'startCounting'],
       invoke: {
         id: 'capture',
         src: 'capture',
@@ -592,9 +628,12 @@ export const sessionMachine = setup({
         'capture.level': { actions: 'level' },
         'record.stop': { actions: 'stopCapture' },
         'record.toggle': { actions: 'stopCapture' },
-        'speech.start': { actions: 'disarmSilence' },
-        'speech.end': { guard: 'handsFree', actions: 'armSilence' },
-        'turn.silence': { actions: 'stopCapture' },
+        'speech.start': { actions: ['disarmSilence', 'countSpeech'] },
+        'speech.end': { guard: 'handsFree', actions: ['countSpeech', 'armSilence'] },
+        'turn.silence': [
+          { guard: 'tooLittleSpeech', target: 'ready', actions: 'dropRecording' },
+          { actions: 'stopCapture' },
+        ],
         'server.speech': { guard: and(['speechEnded', 'isStreaming']), actions: 'stopCapture' },
         'capture.done': { target: 'processing', actions: ['keepRecording', 'sendRecording'] },
         'capture.error': { target: 'ready', actions: 'reportCaptureError' },

@@ -26,6 +26,8 @@ export interface SessionOptions
   turnTaking?: 'push-to-talk' | 'hands-free';
   /** Hands-free: silence that ends the user's turn (default 700 ms). */
   silenceMs?: number;
+  /** Hands-free: a whole-clip recording with less speech than this is dropped, not sent (default 200 ms). */
+  minSpeechMs?: number;
   /** Capture and playback adapters (browser); without them the session works with `audio.send` only. */
   adapters?: { capture?: AnyActorLogic; playback?: AnyActorLogic };
 }
@@ -66,6 +68,7 @@ export function createSessionMachine(options: SessionOptions) {
     resend: options.resend ?? 'manual',
     handsFree: options.turnTaking === 'hands-free',
     silenceMs: positive('silenceMs', options.silenceMs, 700),
+    minSpeechMs: positive('minSpeechMs', options.minSpeechMs, 200),
   };
   const machine = sessionMachine.provide({
     actors: {

@@ -125,6 +125,7 @@ function stimuli(script: DialectScript): Stimulus[] {
     direct('record.toggle', { type: 'record.toggle' }),
     direct('speech.start', { type: 'speech.start', at: 0 }),
     direct('speech.end', { type: 'speech.end', at: 0 }),
+    direct('speech.end a second after its start', { type: 'speech.end', at: 1000 }),
     direct('interrupt', { type: 'interrupt' }),
     direct('turn.retry', { type: 'turn.retry' }),
     direct('audio.resume', { type: 'audio.resume' }),
@@ -136,13 +137,15 @@ function stimuli(script: DialectScript): Stimulus[] {
     {
       label: 'max recording elapsed',
       event: { type: 'xstate.after.maxRecording.session.recording' } as unknown as ModelEvent,
-      when: recording,
+      // While the user speaks: no silence timer is armed that would end the recording first.
+      when: (s) => recording(s) && s.context.speakingSince !== null,
       run: () => vi.advanceTimersByTime(OPTIONS.maxRecordingMs as number),
     },
     {
       label: 'the user falls silent',
       event: { type: 'turn.silence' },
-      when: recording,
+      // Between stretches of speech, so that the speech.end that arms the silence changes nothing else.
+      when: (s) => recording(s) && s.context.speakingSince === null,
       run: (h) => {
         h.send({ type: 'speech.end', at: 0 });
         vi.advanceTimersByTime(OPTIONS.silenceMs as number);
@@ -177,6 +180,8 @@ function serialize(snapshot: Snapshot): string {
     c.draining,
     c.droppedReplies.length > 0,
     c.maxMessageBytes,
+    c.spokenMs >= c.minSpeechMs,
+    c.speakingSince,
   ]);
 }
 

@@ -259,6 +259,51 @@ describe('turn-taking', () => {
     expect(s.capture.commands).toEqual([{ type: 'stop' }]);
   });
 
+  test('hands-free: a recording with less than minSpeechMs of speech (a knock) is dropped with a warning, never sent', () => {
+    const s = sessionHarness({ turnTaking: 'hands-free', silenceMs: 500, minSpeechMs: 200 });
+    s.ready();
+    const written = s.written().length;
+    s.send({ type: 'speech.start', at: 0 });
+    s.send({ type: 'speech.end', at: 30 });
+    s.send({ type: 'speech.start', at: 100 });
+    s.send({ type: 'speech.end', at: 250 }); // 30 + 150 ms: still short of 200
+    vi.advanceTimersByTime(500);
+    expect(s.state()).toBe('ready');
+    expect(s.warningCodes()).toEqual(['speech.tooShort']);
+    expect(s.errorCodes()).toEqual([]);
+    expect(s.written()).toHaveLength(written);
+    expect(s.actor.getSnapshot().context.turn).toBeNull();
+
+    // Enough speech, in two stretches: the recording ends and is sent as before.
+    s.send({ type: 'speech.start', at: 1000 });
+    s.send({ type: 'speech.end', at: 1100 });
+    s.send({ type: 'speech.start', at: 1200 });
+    s.send({ type: 'speech.end', at: 1300 });
+    vi.advanceTimersByTime(500);
+    expect(s.capture.commands).toEqual([{ type: 'stop' }]);
+  });
+
+  test('hands-free, streaming dialect: a short recording has streamed already, so it ends as usual', () => {
+    const s = sessionHarness({ dialect: typed, turnTaking: 'hands-free', silenceMs: 500 });
+    s.ready();
+    s.send({ type: 'speech.start', at: 0 });
+    s.send({ type: 'speech.end', at: 30 });
+    vi.advanceTimersByTime(500);
+    expect(s.capture.commands).toEqual([{ type: 'stop' }]);
+    expect(s.warningCodes()).toEqual([]);
+  });
+
+  test("hands-free: a recording started by a button is the user's decision and is never dropped", () => {
+    const s = sessionHarness({ turnTaking: 'hands-free', silenceMs: 500 });
+    s.ready();
+    s.send({ type: 'record.start' });
+    s.send({ type: 'speech.start', at: 0 });
+    s.send({ type: 'speech.end', at: 10 });
+    vi.advanceTimersByTime(500);
+    expect(s.capture.commands).toEqual([{ type: 'stop' }]);
+    expect(s.warningCodes()).toEqual([]);
+  });
+
   test('push-to-talk: speech alone starts nothing', () => {
     const s = sessionHarness();
     s.ready();
