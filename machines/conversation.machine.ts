@@ -26,6 +26,12 @@ export type ConversationCommand =
   | { type: 'turn.retry' }
   | { type: 'audio.resume' };
 
+/**
+ * What the conversation tells the voice-activity adapter: start listening. Sent at once when hands-free,
+ * otherwise with the user's first turn, so that no microphone prompt greets a user who has not spoken.
+ */
+export type VoiceCommand = { type: 'voice.listen' };
+
 /** The voice-activity adapter could not open the microphone: no barge-in or hands-free until a restart. */
 export type VoiceError = { type: 'voice.error'; error: VoxError };
 
@@ -75,6 +81,7 @@ export const conversationMachine = setup({
       if (error) enqueue.emit({ type: 'session.error', error });
     }),
     toBargeIn: sendTo('bargeIn', ({ event }) => event as BargeInEvent),
+    listen: sendTo('voice', { type: 'voice.listen' } satisfies VoiceCommand),
     arm: sendTo('bargeIn', ({ event }) =>
       event.type === 'session.speaking' && event.speaking ? { type: 'agent.start' } : { type: 'agent.stop' },
     ),
@@ -100,15 +107,16 @@ export const conversationMachine = setup({
   ],
   entry: enqueueActions(({ context, enqueue }) => {
     if (context.autoConnect) enqueue.sendTo('session', { type: 'connect' });
+    if (context.session.handsFree) enqueue('listen');
   }),
   on: {
     connect: { actions: 'toSession' },
     disconnect: { actions: 'toSession' },
     reconnect: { actions: 'toSession' },
-    'record.start': { actions: 'toSession' },
+    'record.start': { actions: ['toSession', 'listen'] },
     'record.stop': { actions: 'toSession' },
-    'record.toggle': { actions: 'toSession' },
-    'audio.send': [{ guard: 'audioUnfit', actions: 'refuseAudio' }, { actions: 'toSession' }],
+    'record.toggle': { actions: ['toSession', 'listen'] },
+    'audio.send': [{ guard: 'audioUnfit', actions: 'refuseAudio' }, { actions: ['toSession', 'listen'] }],
     'turn.retry': { actions: 'toSession' },
     'audio.resume': { actions: 'toSession' },
     interrupt: { actions: 'toBargeIn' },

@@ -13,7 +13,7 @@ export const CORE_GOAL_BYTES = 20_000;
  * so that it can shrink but not grow unnoticed. XState and the four statecharts alone are over the
  * goal (README, "Size").
  */
-export const CORE_BUDGET_BYTES = 29_500;
+export const CORE_BUDGET_BYTES = 29_600;
 
 export interface Entry {
   name: string;

@@ -156,12 +156,13 @@ function loadVoiceWorklet(context: BaseAudioContext, url?: string) {
 /**
  * The default voice-activity adapter: an energy detector behind an echo gate, in an AudioWorklet of
  * its own on the shared AudioHost. It hears the microphone (or `stream`) and `host.reference`, what
- * the agent is playing, and sends `speech.start` / `speech.end` with audio-clock times. It listens for
- * as long as it runs: the conversation runs it for its whole life, so the microphone is already open
- * and the noise floor known when the user speaks over the agent.
+ * the agent is playing, and sends `speech.start` / `speech.end` with audio-clock times. It opens the
+ * microphone on `voice.listen` (the conversation sends it with the user's first turn, or at once when
+ * hands-free) and listens from then on, so the microphone is open and the noise floor known before
+ * the agent first speaks.
  */
 export function voice(options: VoiceOptions = {}) {
-  return fromCallback<{ type: string }>(({ sendBack }) => {
+  return fromCallback<{ type: string }>(({ sendBack, receive }) => {
     const host = options.host ?? createAudioHost();
     const context = host.context;
     const rate = context.sampleRate;
@@ -214,8 +215,13 @@ export function voice(options: VoiceOptions = {}) {
       }
       node.connect(context.destination);
     };
-    start().catch((error: VoxError) => {
-      if (!closed) sendBack({ type: 'voice.error', error } satisfies VoiceAdapterEvent);
+    let listening = false;
+    receive((command) => {
+      if (command.type !== 'voice.listen' || listening) return;
+      listening = true;
+      start().catch((error: VoxError) => {
+        if (!closed) sendBack({ type: 'voice.error', error } satisfies VoiceAdapterEvent);
+      });
     });
 
     return () => {

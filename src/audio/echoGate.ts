@@ -61,6 +61,7 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
   let previous = 0;
   const searchEvery = (options.searchMs * options.sampleRate) / 1000;
   let sinceSearch = Number.POSITIVE_INFINITY;
+  let heard = 0; // reference samples appended since the gate was created
 
   const append = (buffer: Float32Array, frame: Float32Array) => {
     const n = Math.min(frame.length, buffer.length);
@@ -100,6 +101,7 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
     push(microphone, reference, search = true) {
       append(mic, microphone);
       append(ref, reference);
+      heard += reference.length;
       const length = Math.min(microphone.length, window);
       const rms = Math.sqrt(energy(microphone) / microphone.length);
       if (!search || rms === 0) return { rms, residual: rms, correlation: 0, delayMs: 0 };
@@ -107,6 +109,9 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
         sinceSearch = Number.POSITIVE_INFINITY; // the next reply's first loud frame searches at once
         return { rms, residual: rms, correlation: 0, delayMs: 0 };
       }
+      // Started while the agent is audible: until the reference reaches back over every delay, its echo
+      // cannot be told from the user, and is taken for echo.
+      if (heard < ref.length) return { rms, residual: 0, correlation: 0, delayMs: 0 };
       // Between searches the path is taken as it was: only the frame's own correlation is computed.
       let lag = previous;
       sinceSearch += microphone.length;

@@ -58,6 +58,14 @@ describe('echo gate (normalised cross-correlation with the playback reference)',
     expect(overEcho).toBeLessThanOrEqual((alone as number) + 20);
   });
 
+  test('started while the agent already speaks, the gate takes the echo it has no reference for as echo', () => {
+    // The detector starts 1 s into the reply: the first 100 ms of echo are of audio it never saw.
+    const from = samplesOf(1000);
+    const reference = placed(agent.subarray(from), 0, length);
+    const echo = placed(agent.subarray(from - samplesOf(100)), 0, length, ECHO_GAIN);
+    expect(listen(echo, reference).starts).toEqual([]);
+  });
+
   test('with no reference playing, the gate passes the microphone level through', () => {
     const gate = createEchoGate({ ...DEFAULT_ECHO_GATE, sampleRate: RATE });
     const frame = user.subarray(samplesOf(100), samplesOf(110));

@@ -282,6 +282,11 @@ describe('pcm capture (Chromium)', () => {
     const context = new AudioContext();
     await context.suspend();
     cleanup.push(() => context.close());
+    // The autoplay policy: without a gesture, resume() waits. The flags here allow it at once, so the
+    // page plays that part until the test's own `resume` stands for the user's click.
+    const resume = context.resume.bind(context);
+    let clicked = false;
+    context.resume = () => (clicked ? resume() : new Promise<void>(() => {}));
     const microphone = graphMicrophone(context, new Float32Array(48000).fill(0.25), 48000);
     const capture = startCapture(
       { format: { mimeType: 'audio/pcm', sampleRate: 16000 }, stream: microphone.stream },
@@ -290,6 +295,7 @@ describe('pcm capture (Chromium)', () => {
     await capture.next('capture.blocked');
     await capture.next('capture.started');
     expect(capture.of('capture.frame')).toEqual([]);
+    clicked = true;
     capture.send({ type: 'resume' });
     await capture.next('capture.resumed');
     await capture.next('capture.frame');

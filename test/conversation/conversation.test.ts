@@ -89,3 +89,40 @@ test('a voice-activity adapter that cannot open the microphone is reported, not 
   expect(errors).toEqual([denied]);
   actor.stop();
 });
+
+/** A voice adapter that records the commands it receives. */
+function listeningVoice() {
+  const commands: string[] = [];
+  const logic = fromCallback<{ type: string }>(({ receive }) => receive((c) => commands.push(c.type)));
+  return { logic, commands };
+}
+
+test('push-to-talk: the voice adapter is told to listen with the first turn, not before (no microphone prompt on load)', () => {
+  const voice = listeningVoice();
+  const actor = createVoiceConversation({
+    url: 'ws://127.0.0.1:9',
+    WebSocket: NodeWebSocket,
+    adapters: { voice: voice.logic },
+  });
+  actor.start();
+  actor.send({ type: 'connect' });
+  expect(voice.commands).toEqual([]);
+  actor.send({ type: 'audio.send', audio: wavClip, mimeType: 'audio/wav' });
+  expect(voice.commands).toEqual(['voice.listen']);
+  actor.send({ type: 'record.start' });
+  expect(voice.commands).toEqual(['voice.listen', 'voice.listen']);
+  actor.stop();
+});
+
+test('hands-free: the voice adapter is told to listen as soon as the conversation starts', () => {
+  const voice = listeningVoice();
+  const actor = createVoiceConversation({
+    url: 'ws://127.0.0.1:9',
+    WebSocket: NodeWebSocket,
+    turnTaking: 'hands-free',
+    adapters: { voice: voice.logic },
+  });
+  actor.start();
+  expect(voice.commands).toEqual(['voice.listen']);
+  actor.stop();
+});
