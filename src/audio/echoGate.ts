@@ -58,7 +58,8 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
   const ref = new Float32Array(window + maxLag);
   const coarseMic = new Float32Array(window / step);
   const coarseRef = new Float32Array(ref.length / step);
-  let previous = 0;
+  let previous = 0; // the last delay found with confidence: where every search also looks
+  let current = 0; // the delay the last search found, used until the next one
   const searchEvery = (options.searchMs * options.sampleRate) / 1000;
   let sinceSearch = Number.POSITIVE_INFINITY;
   let heard = 0; // reference samples appended since the gate was created
@@ -113,7 +114,7 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
       // cannot be told from the user, and is taken for echo.
       if (heard < ref.length) return { rms, residual: 0, correlation: 0, delayMs: 0 };
       // Between searches the path is taken as it was: only the frame's own correlation is computed.
-      let lag = previous;
+      let lag = current;
       sinceSearch += microphone.length;
       if (sinceSearch >= searchEvery) {
         sinceSearch = 0;
@@ -136,6 +137,7 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
         }
         // Only a clear match is the path: a lag found in the user's voice alone would mislead the
         // next search, at the onset of the next reply, where the coarse search is weakest.
+        current = lag;
         if (best > CONFIDENT) previous = lag;
       }
       // The frame alone at that delay: the echo's share of this frame, not of the whole window.

@@ -66,6 +66,18 @@ describe('echo gate (normalised cross-correlation with the playback reference)',
     expect(listen(echo, reference).starts).toEqual([]);
   });
 
+  test('a room whose reflections come 20 to 26 dB under the direct echo still hides the agent', () => {
+    const direct = placed(agent, 300, length, 10 ** (-20 / 20));
+    const reflections = [
+      [37, 0.1],
+      [101, 0.07],
+      [263, 0.05],
+    ].map(([ms, gain]) => placed(agent, 300 + (ms as number), length, (gain as number) * 10 ** (-20 / 20)));
+    const echo = mix(direct, ...reflections);
+    expect(listen(echo, reference(), false).starts.length).toBeGreaterThan(0);
+    expect(listen(echo, placed(agent, 200, length)).starts).toEqual([]);
+  });
+
   test('with no reference playing, the gate passes the microphone level through', () => {
     const gate = createEchoGate({ ...DEFAULT_ECHO_GATE, sampleRate: RATE });
     const frame = user.subarray(samplesOf(100), samplesOf(110));
