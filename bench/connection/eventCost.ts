@@ -11,11 +11,7 @@ import {
   DEFAULT_QUEUE,
 } from '../../machines/connection.options.ts';
 import type { Table } from '../benchmark.ts';
-import { ratio, SUMMARY_HEAD, summarize, summaryCells } from '../stats.ts';
-
-const BATCH = 1_000;
-const WARMUP_ROUNDS = 30;
-const ROUNDS = 200;
+import { costPerEventTable } from '../eventCost.ts';
 
 /** One self-transition with an assign: the least an XState actor can do with an event. */
 const bareMachine = createMachine({
@@ -89,39 +85,13 @@ function variants(): Variant[] {
   ];
 }
 
-function batchMicros(variant: Variant): number {
-  const { actor, event } = variant;
-  const started = performance.now();
-  for (let i = 0; i < BATCH; i++) actor.send(event);
-  return ((performance.now() - started) * 1000) / BATCH;
-}
-
-/**
- * µs per event, in batches of 1,000 events; each round runs one batch of every variant, so drift
- * and GC pauses fall on all of them alike. The ratio is p50 over the bare actor's p50 (and p95 over p95).
- */
+/** The connection's event costs against a bare actor. */
 export function eventCostTable(log: (line: string) => void): Table {
   const all = variants();
-  const samples = all.map(() => [] as number[]);
-  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-    if (round % 50 === 0) globalThis.gc?.();
-    all.forEach((variant, i) => {
-      const us = batchMicros(variant);
-      if (round >= WARMUP_ROUNDS) samples[i]?.push(us);
-    });
+  try {
+    const sending = all.map(({ label, actor, event }) => ({ label, send: () => actor.send(event) }));
+    return costPerEventTable(sending, 'bare actor', log);
+  } finally {
+    for (const { actor } of all) actor.stop();
   }
-  for (const { actor } of all) actor.stop();
-  const summaries = samples.map(summarize);
-  const [bare] = summaries;
-  if (!bare) throw new Error('no baseline');
-  log(`event cost: ${summaries.map((s, i) => `${all[i]?.label}: ${s.p50.toFixed(2)} µs`).join('; ')}`);
-  return {
-    caption: `Cost per event (µs/event, ${ROUNDS} batches of ${BATCH} events each)`,
-    head: ['Event', ...SUMMARY_HEAD, '× bare actor (p50 / p95)'],
-    rows: summaries.map((s, i) => [
-      all[i]?.label ?? '',
-      ...summaryCells(s),
-      `${ratio(s.p50 / bare.p50)} / ${ratio(s.p95 / bare.p95)}`,
-    ]),
-  };
 }

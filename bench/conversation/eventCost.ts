@@ -4,11 +4,7 @@ import { encodeWav } from '../../src/audio/wav.ts';
 import { createVoiceConversation } from '../../src/conversation.ts';
 import { tutor } from '../../src/dialects/tutor.ts';
 import type { Table } from '../benchmark.ts';
-import { ratio, SUMMARY_HEAD, summarize, summaryCells } from '../stats.ts';
-
-const BATCH = 1_000;
-const WARMUP_ROUNDS = 30;
-const ROUNDS = 200;
+import { type CostVariant, costPerEventTable } from '../eventCost.ts';
 
 /** The least a parent-child pair does with an event: the parent forwards it, the child counts it. */
 const child = setup({ types: {} as { context: { n: number }; events: { type: 'tick' } } }).createMachine({
@@ -102,10 +98,7 @@ function midReply(heartbeat: boolean) {
   return { actor, token: () => net.server(TOKEN), toSession: () => session.send(message) };
 }
 
-interface Variant {
-  label: string;
-  /** Sends one event; a batch calls it BATCH times. */
-  send: () => void;
+interface Variant extends CostVariant {
   stop: () => void;
 }
 
@@ -168,38 +161,12 @@ function variants(): Variant[] {
   ];
 }
 
-function batchMicros(variant: Variant): number {
-  const started = performance.now();
-  for (let i = 0; i < BATCH; i++) variant.send();
-  return ((performance.now() - started) * 1000) / BATCH;
-}
-
-/**
- * µs per event in batches of 1,000; each round runs one batch of every variant, so drift and GC fall
- * on all alike. Ratios are p50 over the bare pair's p50 (and p95 over p95).
- */
+/** The conversation's event costs against the bare parent-child pair. */
 export function eventCostTable(log: (line: string) => void): Table {
   const all = variants();
-  const samples = all.map(() => [] as number[]);
-  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
-    if (round % 50 === 0) globalThis.gc?.();
-    all.forEach((variant, i) => {
-      const us = batchMicros(variant);
-      if (round >= WARMUP_ROUNDS) samples[i]?.push(us);
-    });
+  try {
+    return costPerEventTable(all, 'bare pair', log);
+  } finally {
+    for (const variant of all) variant.stop();
   }
-  for (const variant of all) variant.stop();
-  const summaries = samples.map(summarize);
-  const [bare] = summaries;
-  if (!bare) throw new Error('no baseline');
-  log(`event cost: ${summaries.map((s, i) => `${all[i]?.label}: ${s.p50.toFixed(2)} µs`).join('; ')}`);
-  return {
-    caption: `Cost per event (µs/event, ${ROUNDS} batches of ${BATCH} events each)`,
-    head: ['Event', ...SUMMARY_HEAD, '× bare pair (p50 / p95)'],
-    rows: summaries.map((s, i) => [
-      all[i]?.label ?? '',
-      ...summaryCells(s),
-      `${ratio(s.p50 / bare.p50)} / ${ratio(s.p95 / bare.p95)}`,
-    ]),
-  };
 }

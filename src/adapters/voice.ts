@@ -3,10 +3,10 @@ import { createEchoGate, DEFAULT_ECHO_GATE, type EchoGateOptions } from '../audi
 import { type AudioHost, createAudioHost } from '../audio/host.ts';
 import { DEFAULT_CONSTRAINTS, openMicrophone } from '../audio/microphone.ts';
 import { createVad, DEFAULT_VAD, type VadOptions } from '../audio/vad.ts';
+import { addModuleOnce, RENDER_QUANTUM } from '../audio/worklet.ts';
 import type { VoxError } from '../errors.ts';
 
 export const VOICE_PROCESSOR = 'voxstate-voice';
-const RENDER_QUANTUM = 128;
 
 export interface VoiceOptions {
   /** The AudioHost that plays the agent: its `reference` feeds the echo gate, and both share one clock. */
@@ -138,21 +138,6 @@ function installVoiceProcessor(makeVad: typeof createVad, makeEchoGate: typeof c
 /** The detector's worklet module, from the same functions the Node tests run (see worklet.ts for `__name`). */
 export const voiceWorkletSource = `var __name = (target) => target;\n(${installVoiceProcessor})(${createVad}, ${createEchoGate}, ${JSON.stringify(VOICE_PROCESSOR)});\n`;
 
-const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
-function loadVoiceWorklet(context: BaseAudioContext, url?: string) {
-  let pending = loaded.get(context);
-  if (!pending) {
-    const blobUrl = url
-      ? undefined
-      : URL.createObjectURL(new Blob([voiceWorkletSource], { type: 'text/javascript' }));
-    pending = context.audioWorklet.addModule(url ?? (blobUrl as string)).finally(() => {
-      if (blobUrl) URL.revokeObjectURL(blobUrl);
-    });
-    loaded.set(context, pending);
-  }
-  return pending;
-}
-
 /**
  * The default voice-activity adapter: an energy detector behind an echo gate, in an AudioWorklet of
  * its own on the shared AudioHost. It hears the microphone (or `stream`) and `host.reference`, what
@@ -180,7 +165,7 @@ export function voice(options: VoiceOptions = {}) {
           options.deviceId,
           options.constraints ?? DEFAULT_CONSTRAINTS,
         ));
-      await loadVoiceWorklet(context, options.workletUrl);
+      await addModuleOnce(context, voiceWorkletSource, options.workletUrl);
       if (closed) {
         for (const track of opened?.getTracks() ?? []) track.stop();
         return;

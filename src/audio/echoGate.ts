@@ -63,6 +63,7 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
   const searchEvery = (options.searchMs * options.sampleRate) / 1000;
   let sinceSearch = Number.POSITIVE_INFINITY;
   let heard = 0; // reference samples appended since the gate was created
+  let quietFor = ref.length; // reference samples since the last one that was not silent
 
   const append = (buffer: Float32Array, frame: Float32Array) => {
     const n = Math.min(frame.length, buffer.length);
@@ -103,10 +104,12 @@ export function createEchoGate(options: EchoGateOptions): EchoGate {
       append(mic, microphone);
       append(ref, reference);
       heard += reference.length;
+      // The buffer is silent when its newest ref.length samples are: only the new frame is read.
+      quietFor = energy(reference) > 0 ? 0 : quietFor + reference.length;
       const length = Math.min(microphone.length, window);
       const rms = Math.sqrt(energy(microphone) / microphone.length);
       if (!search || rms === 0) return { rms, residual: rms, correlation: 0, delayMs: 0 };
-      if (energy(ref) === 0) {
+      if (quietFor >= ref.length) {
         sinceSearch = Number.POSITIVE_INFINITY; // the next reply's first loud frame searches at once
         return { rms, residual: rms, correlation: 0, delayMs: 0 };
       }

@@ -46,7 +46,7 @@ interface WorkletScope {
   currentFrame: number;
 }
 
-const RENDER_QUANTUM = 128;
+export const RENDER_QUANTUM = 128;
 
 /**
  * Runs inside the AudioWorkletGlobalScope, from its source text: it may use only its parameters and
@@ -149,22 +149,26 @@ const literal = (value: string | number) => JSON.stringify(value);
  */
 export const workletSource = `var __name = (target) => target;\n(${installProcessors})(${createResampler}, ${createCaptureCore}, ${createPlayerCore}, ${literal(CAPTURE_PROCESSOR)}, ${literal(PLAYER_PROCESSOR)}, ${RENDER_QUANTUM});\n`;
 
-const loaded = new WeakMap<BaseAudioContext, Promise<void>>();
+const loaded = new WeakMap<BaseAudioContext, Map<string, Promise<void>>>();
 
 /**
- * Adds the worklet module to a context once. By default from a Blob URL of `workletSource`; pages whose
+ * Adds a worklet module to a context once: by default from a Blob URL of its `source`; pages whose
  * Content-Security-Policy forbids `blob:` scripts can serve that text themselves and pass its URL.
  */
-export function loadWorklet(context: BaseAudioContext, url?: string): Promise<void> {
-  let pending = loaded.get(context);
+export function addModuleOnce(context: BaseAudioContext, source: string, url?: string): Promise<void> {
+  let modules = loaded.get(context);
+  if (!modules) loaded.set(context, (modules = new Map()));
+  let pending = modules.get(source);
   if (!pending) {
-    const blobUrl = url
-      ? undefined
-      : URL.createObjectURL(new Blob([workletSource], { type: 'text/javascript' }));
+    const blobUrl = url ? undefined : URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     pending = context.audioWorklet.addModule(url ?? (blobUrl as string)).finally(() => {
       if (blobUrl) URL.revokeObjectURL(blobUrl);
     });
-    loaded.set(context, pending);
+    modules.set(source, pending);
   }
   return pending;
 }
+
+/** The capture and playback processors' module (`workletSource`), added to a context once. */
+export const loadWorklet = (context: BaseAudioContext, url?: string) =>
+  addModuleOnce(context, workletSource, url);
